@@ -1,0 +1,26 @@
+"""Small HTTP helpers shared by the apps' views."""
+
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from (the proxy's REMOTE_ADDR is trusted as set)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def form_body_is_utf8(request: HttpRequest) -> bool:
+    """False when a urlencoded POST body holds bytes that are not UTF-8.
+
+    Django decodes such bytes to U+FFFD silently; we want to tell the editor instead.
+    """
+    if request.content_type != "application/x-www-form-urlencoded":
+        return True
+    for pair in request.body.split(b"&"):
+        for part in pair.split(b"=", 1):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+    return True

@@ -1,0 +1,29 @@
+"""The never-delete guarantee at the ORM depth (DESIGN.md, "Data guarantees").
+
+PostgreSQL triggers add the same promise at the SQL depth; see the wiki migrations.
+"""
+
+from django.db import models
+
+
+class HardDeleteForbidden(Exception):
+    """Raised by any attempt to hard-delete content that Commons keeps forever."""
+
+
+class UndeletableQuerySet(models.QuerySet):
+    def delete(self):
+        raise HardDeleteForbidden(
+            f"{self.model._meta.verbose_name_plural} are never deleted; archive or hide instead."
+        )
+
+    delete.queryset_only = True
+
+
+class UndeletableModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        raise HardDeleteForbidden(
+            f"{self._meta.verbose_name} {self.pk} is never deleted; archive or hide it instead."
+        )

@@ -1,0 +1,63 @@
+"""Site-wide pages: home, sign-up and the health check."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wiki.models import Article, Revision
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The main article when there is one, recent changes and the article index."""
+    main = (
+        Article.objects.live()
+        .with_current_revision()
+        .filter(slug=settings.WIKI_MAIN_PAGE_SLUG)
+        .first()
+    )
+    recent = Revision.objects.for_recent_changes()[:10]
+    index = Article.objects.live().for_listing().order_by("title")[:100]
+    return render(request, "commons/home.html", {"main": main, "recent": recent, "index": index})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        messages.success(request, f"Welcome, {user.get_username()}! You are signed in.")
+        return redirect(request.GET.get("next") or "home")
+    status = 400 if form.errors else 200
+    return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Each backing service, ok or not; 503 when any is down."""
+    checks: dict[str, bool] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = True
+    except DatabaseError:
+        checks["database"] = False
+    try:
+        cache.set("healthz", "ok", 5)
+        checks["cache"] = cache.get("healthz") == "ok"
+    except Exception:  # noqa: BLE001 - any cache backend failure means "not ok"
+        checks["cache"] = False
+    status = 200 if all(checks.values()) else 503
+    return JsonResponse(
+        {name: "ok" if ok else "down" for name, ok in checks.items()}, status=status
+    )

@@ -1,0 +1,54 @@
+"""Shared fixtures, and the rule for missing services: skip on a laptop, fail in CI."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+
+from tests.factories import UserFactory
+from wiki.services import Contributor
+
+IN_CI = bool(os.environ.get("CI"))
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+
+def missing(reason: str) -> None:
+    """A test whose service is missing fails in CI and is skipped (with the reason) elsewhere."""
+    if IN_CI:
+        pytest.fail(f"required in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _required_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    if request.node.get_closest_marker("browser") and not Path(CHROMIUM).exists():
+        missing("needs Debian's chromium at /usr/bin/chromium")
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    person = UserFactory(username="mod")
+    person.groups.add(Group.objects.get(name="moderators"))
+    return person
+
+
+def contributor(user=None, *, ip="203.0.113.7", moderator=False) -> Contributor:
+    if user is None:
+        return Contributor(user=None, name="Anonymous", ip=ip)
+    return Contributor(user=user, name=user.username, ip=ip, is_moderator=moderator)

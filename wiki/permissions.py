@@ -1,0 +1,58 @@
+"""Who may do what in the wiki: can_* predicates and get_*_or_404 gates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404
+
+from wiki.models import Article, Revision
+
+
+def can_moderate(user) -> bool:
+    """Moderators are superusers and members of the moderators group."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_commons_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=settings.WIKI_MODERATORS_GROUP).exists()
+        user._commons_is_moderator = cached
+    return cached
+
+
+def can_edit(user, article: Article | None) -> bool:
+    """Signed-in users edit (anonymous ones too when allowed); locked means moderators only."""
+    if not user.is_authenticated and not settings.WIKI_ANONYMOUS_EDITS:
+        return False
+    if article is None:
+        return True
+    if article.is_archived:
+        return False
+    return not article.is_locked or can_moderate(user)
+
+
+def can_move(user, article: Article) -> bool:
+    return user.is_authenticated and can_edit(user, article)
+
+
+def can_read_revision(user, revision: Revision) -> bool:
+    """A hidden revision's text is for moderators only."""
+    return not revision.is_hidden or can_moderate(user)
+
+
+def get_article_or_404(slug: str) -> Article:
+    """The article at `slug` in any state, with its current revision."""
+    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    if article is None:
+        raise Http404("No article at this address.")
+    return article
+
+
+def get_revision_or_404(article: Article, number: int) -> Revision:
+    """Revision `number` of `article`; whether its text may be shown is can_read_revision."""
+    revision = article.revisions.filter(number=number).first()
+    if revision is None:
+        raise Http404("No such revision.")
+    revision.article = article
+    return revision

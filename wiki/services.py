@@ -1,0 +1,385 @@
+"""Every write to the wiki: saving, reverting, moving, archiving, locking, hiding.
+
+Views, the admin and management commands call these functions; nothing else
+writes articles or revisions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from wiki.markup import render_article
+from wiki.merging import merge_texts
+from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """Who makes a change: a user, or an anonymous person known by a name and an IP."""
+
+    user: object | None
+    name: str
+    ip: str | None = None
+    is_moderator: bool = False
+
+
+class EditConflict(Exception):
+    """The article moved on since the editor's base revision and the changes overlap."""
+
+    def __init__(self, *, current: Revision, base_number: int | None, source: str) -> None:
+        super().__init__(f"Edit of {current.article.slug} conflicts with revision {current.number}")
+        self.current = current
+        self.base_number = base_number
+        self.source = source
+
+
+class ArticleArchived(Exception):
+    """The article is archived: restore it before changing it."""
+
+
+class ArticleLocked(PermissionDenied):
+    """The article is locked: only moderators may change it."""
+
+
+class NothingChanged(Exception):
+    """The submitted text and title are those of the current revision."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    revision: Revision
+    created_article: bool = False
+    merged: bool = False
+
+
+def normalize_source(source: str) -> str:
+    """The editor's text exactly, but for Windows line ends."""
+    return source.replace("\r\n", "\n")
+
+
+def clean_title(title: str) -> tuple[str, str]:
+    """Return (title, slug) or raise ValidationError saying what is wrong with the title."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("A title is required.", code="required")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise ValidationError(
+            f"Titles are at most {TITLE_MAX_LENGTH} characters; this one has {len(title)}.",
+            code="max_length",
+        )
+    slug = slugify(title)
+    if not slug:
+        raise ValidationError(
+            "A title needs at least one letter or digit to make the article's address.",
+            code="no_slug",
+        )
+    return title, slug
+
+
+def clean_source(source: str) -> str:
+    """Return the normalized source or raise ValidationError for text we cannot store."""
+    source = normalize_source(source)
+    if "\x00" in source:
+        raise ValidationError("The text contains NUL characters, which cannot be saved.", "nul")
+    limit = settings.WIKI_MAX_SOURCE_BYTES
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise ValidationError(
+            f"The text is {size:,} bytes; the limit is {limit:,} bytes.", code="too_large"
+        )
+    return source
+
+
+def existing_slugs(slugs: set[str]) -> set[str]:
+    """The slugs among `slugs` that lead to a live article, directly or by a redirect."""
+    if not slugs:
+        return set()
+    found = set(Article.objects.live().filter(slug__in=slugs).values_list("slug", flat=True))
+    found |= set(
+        ArticleRedirect.objects.filter(
+            old_slug__in=slugs - found, article__archived_at__isnull=True
+        ).values_list("old_slug", flat=True)
+    )
+    return found
+
+
+def slug_owner(slug: str) -> Article | None:
+    """The article that holds `slug`, as its own address or as a redirect."""
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:
+        redirect = ArticleRedirect.objects.select_related("article").filter(old_slug=slug).first()
+        article = redirect.article if redirect else None
+    return article
+
+
+def _add_revision(
+    *,
+    article: Article,
+    title: str,
+    source: str,
+    summary: str,
+    is_minor: bool,
+    contributor: Contributor,
+    base_number: int | None,
+) -> Revision:
+    """Append the next revision, make it current and rewrite the article's link table."""
+    previous = article.current_revision
+    rendered = render_article(source, existing_slugs=existing_slugs)
+    size = len(source.encode("utf-8", "surrogatepass"))
+    revision = Revision.objects.create(
+        article=article,
+        number=previous.number + 1 if previous else 1,
+        title=title,
+        source=source,
+        html=rendered.html,
+        summary=summary.strip()[:300],
+        is_minor=is_minor,
+        size=size,
+        size_change=size - (previous.size if previous else 0),
+        base_number=base_number if previous else None,
+        author=contributor.user,
+        author_name=contributor.name[:150],
+        author_ip=contributor.ip or None,
+    )
+    article.current_revision = revision
+    article.title = title
+    article.updated_at = revision.created_at
+    article.save(update_fields=["current_revision", "title", "updated_at"])
+    _rewrite_links(article, rendered.link_slugs)
+    return revision
+
+
+def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
+    """Make the link table hold exactly the links of the article's current text."""
+    stale = WikiLink.objects.filter(source=article).exclude(target_slug__in=slugs)
+    stale.delete()
+    known = set(WikiLink.objects.filter(source=article).values_list("target_slug", flat=True))
+    for slug in sorted(slugs - known):
+        WikiLink.objects.create(source=article, target_slug=slug)
+
+
+def refresh_links_to(slugs: set[str]) -> int:
+    """Re-render the current text of live articles linking to `slugs` (red links turn blue).
+
+    Called when an address starts or stops leading to a live article. Only the stored
+    HTML of current revisions changes; sources never do.
+    """
+    linking = (
+        Article.objects.live()
+        .filter(outgoing_links__target_slug__in=slugs)
+        .distinct()
+        .select_related("current_revision")
+    )
+    count = 0
+    for article in linking:
+        revision = article.current_revision
+        html = render_article(revision.source, existing_slugs=existing_slugs).html
+        if html != revision.html:
+            Revision.objects.filter(pk=revision.pk).update(html=html)
+            count += 1
+    return count
+
+
+def _check_editable(article: Article, contributor: Contributor) -> None:
+    if article.is_archived:
+        raise ArticleArchived(f"{article.title} is archived; restore it before editing.")
+    if article.is_locked and not contributor.is_moderator:
+        raise ArticleLocked(f"{article.title} is locked; only moderators can change it.")
+
+
+@transaction.atomic
+def save_edit(
+    *,
+    slug: str,
+    title: str,
+    source: str,
+    summary: str = "",
+    is_minor: bool = False,
+    base_number: int | None,
+    contributor: Contributor,
+) -> SaveResult:
+    """Save an edit of the article at `slug`, creating it when missing.
+
+    An edit started from an older revision is merged three-way with what was saved
+    since; overlapping changes raise EditConflict and nothing is saved. The article
+    row is locked for the transaction, so concurrent saves get consecutive numbers.
+    """
+    source = clean_source(source)
+    article = Article.objects.select_for_update().filter(slug=slug).first()
+    if article is None:
+        return _create_article(title=title, source=source, summary=summary, contributor=contributor)
+    _check_editable(article, contributor)
+    current = Revision.objects.get(pk=article.current_revision_id)
+    merged = False
+    if base_number != current.number:
+        base_source = ""
+        if base_number is not None:
+            base = article.revisions.filter(number=base_number).only("source").first()
+            if base is None:
+                raise ValidationError("The revision this edit started from does not exist.")
+            base_source = base.source
+        result = merge_texts(base=base_source, mine=source, theirs=current.source)
+        if result.text is None:
+            raise EditConflict(current=current, base_number=base_number, source=source)
+        merged = result.text != source
+        source = result.text
+    if source == current.source:
+        raise NothingChanged("The text is the same as the current revision's.")
+    article.current_revision = current
+    revision = _add_revision(
+        article=article,
+        title=article.title,
+        source=source,
+        summary=summary,
+        is_minor=is_minor,
+        contributor=contributor,
+        base_number=base_number,
+    )
+    return SaveResult(revision=revision, merged=merged)
+
+
+def _create_article(
+    *, title: str, source: str, summary: str, contributor: Contributor
+) -> SaveResult:
+    title, slug = clean_title(title)
+    if slug_owner(slug) is not None:
+        raise ValidationError(
+            {"title": f"The address /wiki/{slug}/ already belongs to another article."}
+        )
+    if not source.strip():
+        raise ValidationError({"source": "A new article needs some text."})
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(slug=slug, title=title)
+    except IntegrityError:
+        # Someone created it between our check and our insert: the editor must see it.
+        raise ValidationError(
+            {"title": f"Someone just created /wiki/{slug}/. Open it and edit it instead."}
+        ) from None
+    revision = _add_revision(
+        article=article,
+        title=title,
+        source=source,
+        summary=summary or "New article",
+        is_minor=False,
+        contributor=contributor,
+        base_number=None,
+    )
+    transaction.on_commit(lambda: refresh_links_to({slug}))
+    return SaveResult(revision=revision, created_article=True)
+
+
+@transaction.atomic
+def revert_article(*, article: Article, number: int, contributor: Contributor) -> Revision:
+    """Add a new revision carrying revision `number`'s text; history is never rewritten."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    _check_editable(article, contributor)
+    target = article.revisions.get(number=number)
+    if target.is_hidden and not contributor.is_moderator:
+        raise PermissionDenied("That revision is hidden; only moderators can restore its text.")
+    current = Revision.objects.get(pk=article.current_revision_id)
+    if target.source == current.source:
+        raise NothingChanged(f"The current text is already that of revision {number}.")
+    article.current_revision = current
+    return _add_revision(
+        article=article,
+        title=article.title,
+        source=target.source,
+        summary=f"Reverted to revision {number}",
+        is_minor=False,
+        contributor=contributor,
+        base_number=current.number,
+    )
+
+
+@transaction.atomic
+def move_article(*, article: Article, new_title: str, contributor: Contributor) -> Revision:
+    """Rename an article: a new revision with the new title; the old address redirects."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    _check_editable(article, contributor)
+    title, slug = clean_title(new_title)
+    if title == article.title:
+        raise NothingChanged("That is already the article's title.")
+    owner = slug_owner(slug)
+    if owner is not None and owner.pk != article.pk:
+        raise ValidationError({"title": f"The address /wiki/{slug}/ belongs to another article."})
+    old_title, old_slug = article.title, article.slug
+    current = Revision.objects.get(pk=article.current_revision_id)
+    if slug != old_slug:
+        ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+        article.slug = slug
+        article.save(update_fields=["slug"])
+        transaction.on_commit(lambda: refresh_links_to({slug}))
+    article.current_revision = current
+    return _add_revision(
+        article=article,
+        title=title,
+        source=current.source,
+        summary=f"Moved from “{old_title}” to “{title}”",
+        is_minor=False,
+        contributor=contributor,
+        base_number=current.number,
+    )
+
+
+def _require_moderator(contributor: Contributor) -> None:
+    if not contributor.is_moderator:
+        raise PermissionDenied("Only moderators can do that.")
+
+
+@transaction.atomic
+def archive_article(*, article: Article, moderator: Contributor) -> Article:
+    """Take an article out of listings and search; its history and text stay."""
+    _require_moderator(moderator)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.is_archived:
+        return article
+    article.archived_at = timezone.now()
+    article.archived_by = moderator.user
+    article.save(update_fields=["archived_at", "archived_by"])
+    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    transaction.on_commit(lambda: refresh_links_to(slugs))
+    return article
+
+
+@transaction.atomic
+def restore_article(*, article: Article, moderator: Contributor) -> Article:
+    """Bring an archived article back to listings and search."""
+    _require_moderator(moderator)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if not article.is_archived:
+        return article
+    article.archived_at = None
+    article.archived_by = None
+    article.save(update_fields=["archived_at", "archived_by"])
+    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    transaction.on_commit(lambda: refresh_links_to(slugs))
+    return article
+
+
+def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) -> Article:
+    """Lock an article so only moderators edit it, or unlock it."""
+    _require_moderator(moderator)
+    article.is_locked = locked
+    article.locked_by = moderator.user if locked else None
+    article.save(update_fields=["is_locked", "locked_by"])
+    return article
+
+
+def set_revision_hidden(*, revision: Revision, hidden: bool, moderator: Contributor) -> Revision:
+    """Hide a revision's text from the public (or show it again); the revision stays."""
+    _require_moderator(moderator)
+    if hidden and revision.article.current_revision_id == revision.pk:
+        raise ValidationError(
+            "The current revision cannot be hidden: revert the article first, then hide it."
+        )
+    revision.is_hidden = hidden
+    revision.hidden_by = moderator.user if hidden else None
+    revision.save(update_fields=["is_hidden", "hidden_by"])
+    return revision

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from wiki import views
+
+app_name = "wiki"
+
+urlpatterns = [
+    path("recent/", views.recent_changes, name="recent"),
+    path("search/", views.search, name="search"),
+    path("users/<str:username>/", views.user_contributions, name="user"),
+    path("wiki/<slug:slug>/", views.article_detail, name="article"),
+    path("wiki/<slug:slug>/edit/", views.article_edit, name="edit"),
+    path("wiki/<slug:slug>/history/", views.article_history, name="history"),
+    path("wiki/<slug:slug>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path(
+        "wiki/<slug:slug>/revisions/<int:number>/hide/", views.revision_hide, name="hide_revision"
+    ),
+    path("wiki/<slug:slug>/diff/", views.revision_compare, name="compare"),
+    path("wiki/<slug:slug>/diff/<int:a>/<int:b>/", views.revision_diff, name="diff"),
+    path("wiki/<slug:slug>/revert/<int:number>/", views.article_revert, name="revert"),
+    path("wiki/<slug:slug>/archive/", views.article_archive, name="archive"),
+    path("wiki/<slug:slug>/restore/", views.article_restore, name="restore"),
+    path("wiki/<slug:slug>/lock/", views.article_lock, name="lock"),
+    path("wiki/<slug:slug>/move/", views.article_move, name="move"),
+    path("wiki/<slug:slug>/links/", views.article_links, name="links"),
+]

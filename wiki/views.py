@@ -1,0 +1,410 @@
+"""Wiki pages: HTTP only. Parse, authorize, call one service, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from commons.http import client_ip, form_body_is_utf8
+from wiki import services
+from wiki.diffs import diff_texts
+from wiki.forms import CompareForm, EditForm, MoveForm
+from wiki.markup import render_markdown
+from wiki.models import Article, ArticleRedirect, Revision
+from wiki.permissions import (
+    can_edit,
+    can_moderate,
+    can_move,
+    can_read_revision,
+    get_article_or_404,
+    get_revision_or_404,
+)
+
+
+def contributor_for(request: HttpRequest) -> services.Contributor:
+    user = request.user
+    if user.is_authenticated:
+        return services.Contributor(
+            user=user,
+            name=user.get_username(),
+            ip=client_ip(request),
+            is_moderator=can_moderate(user),
+        )
+    return services.Contributor(user=None, name="Anonymous", ip=client_ip(request))
+
+
+def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs):
+    """A 301 to the article's new address when `slug` is one it was moved from."""
+    moved = ArticleRedirect.objects.select_related("article").filter(old_slug=slug).first()
+    if moved is None:
+        return None
+    return redirect(view_name, slug=moved.article.slug, permanent=True, **kwargs)
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    if article is None:
+        moved = _redirect_for_old_slug(slug)
+        if moved is not None:
+            return moved
+        title = request.GET.get("title") or slug.replace("-", " ").capitalize()
+        context = {"slug": slug, "title": title, "can_create": can_edit(request.user, None)}
+        return render(request, "wiki/article_missing.html", context, status=404)
+    is_moderator = can_moderate(request.user)
+    context = {
+        "article": article,
+        "revision": article.current_revision,
+        "can_edit": can_edit(request.user, article),
+        "can_move": can_move(request.user, article),
+        "is_moderator": is_moderator,
+    }
+    status = 410 if article.is_archived else 200
+    return render(request, "wiki/article_detail.html", context, status=status)
+
+
+def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    if article is None and (moved := _redirect_for_old_slug(slug, "wiki:edit")) is not None:
+        return moved
+    if not can_edit(request.user, article):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied(
+            "This article is archived." if article.is_archived else "This article is locked."
+        )
+    creating = article is None
+    current = article.current_revision if article else None
+    if request.method != "POST":
+        initial = {"base_number": current.number if current else None}
+        if creating:
+            initial["title"] = request.GET.get("title") or slug.replace("-", " ").capitalize()
+        else:
+            initial["source"] = current.source
+        form = EditForm(initial=initial, creating=creating)
+        return _render_edit(request, article, slug, form)
+
+    form = EditForm(request.POST, creating=creating)
+    if not form_body_is_utf8(request):
+        form.add_error(
+            None,
+            "Some of the text was not valid UTF-8; the broken bytes show as �. "
+            "Check the text and save again.",
+        )
+    if not form.is_valid():
+        return _render_edit(request, article, slug, form, status=400)
+    data = form.cleaned_data
+    if "preview" in request.POST:
+        try:
+            source = services.clean_source(data["source"])
+        except ValidationError as error:
+            form.add_error("source", error)
+            return _render_edit(request, article, slug, form, status=400)
+        preview = render_markdown(source, existing_slugs=services.existing_slugs)
+        return _render_edit(request, article, slug, form, preview=preview)
+    try:
+        result = services.save_edit(
+            slug=slug,
+            title=data.get("title") or (article.title if article else ""),
+            source=data["source"],
+            summary=data["summary"],
+            is_minor=data.get("is_minor", False),
+            base_number=data["base_number"],
+            contributor=contributor_for(request),
+        )
+    except ValidationError as error:
+        form.add_error("title" if creating and not hasattr(error, "error_dict") else None, error)
+        return _render_edit(request, article, slug, form, status=400)
+    except services.EditConflict as conflict:
+        return _render_conflict(request, conflict, data)
+    except services.NothingChanged:
+        messages.info(request, "Nothing changed, so no new revision was saved.")
+        return redirect(article)
+    except (services.ArticleArchived, services.ArticleLocked) as error:
+        raise PermissionDenied(str(error)) from error
+    revision = result.revision
+    if result.merged:
+        messages.success(
+            request,
+            f"Someone saved changes while you were editing; yours were merged with theirs "
+            f"as revision {revision.number}.",
+        )
+    elif result.created_article:
+        messages.success(request, f"Created “{revision.title}”.")
+    else:
+        messages.success(request, f"Saved revision {revision.number}.")
+    return redirect(revision.article)
+
+
+def _render_edit(request, article, slug, form, *, preview=None, status=200) -> HttpResponse:
+    context = {"article": article, "slug": slug, "form": form, "preview": preview}
+    return render(request, "wiki/article_edit.html", context, status=status)
+
+
+def _render_conflict(request, conflict: services.EditConflict, data: dict) -> HttpResponse:
+    current = conflict.current
+    form = EditForm(
+        initial={
+            "source": conflict.source,
+            "summary": data["summary"],
+            "is_minor": data.get("is_minor", False),
+            "base_number": current.number,
+        },
+        creating=False,
+    )
+    context = {
+        "article": current.article,
+        "current": current,
+        "base_number": conflict.base_number,
+        "diff": diff_texts(current.source, conflict.source),
+        "form": form,
+    }
+    return render(request, "wiki/article_conflict.html", context, status=409)
+
+
+@require_GET
+def article_history(request: HttpRequest, slug: str) -> HttpResponse:
+    article = Article.objects.filter(slug=slug).first()
+    if article is None:
+        moved = _redirect_for_old_slug(slug, "wiki:history")
+        if moved is None:
+            raise Http404("No article at this address.")
+        return moved
+    paginator = Paginator(
+        article.revisions.for_history(),
+        settings.WIKI_HISTORY_PAGE_SIZE,
+        allow_empty_first_page=True,
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    latest = article.current_revision_id
+    context = {
+        "article": article,
+        "page": page,
+        "rows": rows,
+        "latest_id": latest,
+        "is_moderator": can_moderate(request.user),
+        "can_edit": can_edit(request.user, article),
+        "can_move": can_move(request.user, article),
+    }
+    return render(request, "wiki/article_history.html", context)
+
+
+@require_GET
+def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    article = get_article_or_404(slug)
+    revision = get_revision_or_404(article, number)
+    context = {
+        "article": article,
+        "revision": revision,
+        "can_read": can_read_revision(request.user, revision),
+        "is_current": revision.pk == article.current_revision_id,
+        "can_edit": can_edit(request.user, article),
+        "is_moderator": can_moderate(request.user),
+    }
+    return render(request, "wiki/revision_detail.html", context)
+
+
+@require_GET
+def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
+    article = get_article_or_404(slug)
+    old = get_revision_or_404(article, a)
+    new = get_revision_or_404(article, b)
+    readable = can_read_revision(request.user, old) and can_read_revision(request.user, new)
+    context = {
+        "article": article,
+        "old": old,
+        "new": new,
+        "readable": readable,
+        "diff": diff_texts(old.source, new.source) if readable else None,
+        "left_label": f"Revision {old.number}",
+        "right_label": f"Revision {new.number}",
+        "can_edit": can_edit(request.user, article),
+    }
+    return render(request, "wiki/revision_diff.html", context)
+
+
+@require_GET
+def revision_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """The history page's "compare selected revisions" form lands here."""
+    form = CompareForm(request.GET)
+    article = get_article_or_404(slug)
+    if not form.is_valid():
+        messages.error(request, "Pick two revisions to compare.")
+        return redirect("wiki:history", slug=article.slug)
+    a, b = sorted((form.cleaned_data["a"], form.cleaned_data["b"]))
+    return redirect("wiki:diff", slug=article.slug, a=a, b=b)
+
+
+@require_POST
+def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    article = get_article_or_404(slug)
+    if not can_edit(request.user, article):
+        raise PermissionDenied("You cannot edit this article.")
+    try:
+        revision = services.revert_article(
+            article=article, number=number, contributor=contributor_for(request)
+        )
+    except Revision.DoesNotExist:
+        raise Http404("No such revision.") from None
+    except services.NothingChanged as nothing:
+        messages.info(request, str(nothing))
+        return redirect(article)
+    except (services.ArticleArchived, services.ArticleLocked) as error:
+        raise PermissionDenied(str(error)) from error
+    messages.success(
+        request, f"Reverted to revision {number}: saved as revision {revision.number}."
+    )
+    return redirect(article)
+
+
+def _moderator_action(request: HttpRequest) -> services.Contributor:
+    if not can_moderate(request.user):
+        raise PermissionDenied("Only moderators can do that.")
+    return contributor_for(request)
+
+
+@require_POST
+def article_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    moderator = _moderator_action(request)
+    article = services.archive_article(article=get_article_or_404(slug), moderator=moderator)
+    messages.success(request, f"Archived “{article.title}”. It can be restored from this page.")
+    return redirect(article)
+
+
+@require_POST
+def article_restore(request: HttpRequest, slug: str) -> HttpResponse:
+    moderator = _moderator_action(request)
+    article = services.restore_article(article=get_article_or_404(slug), moderator=moderator)
+    messages.success(request, f"Restored “{article.title}”.")
+    return redirect(article)
+
+
+@require_POST
+def article_lock(request: HttpRequest, slug: str) -> HttpResponse:
+    moderator = _moderator_action(request)
+    locked = request.POST.get("locked") == "1"
+    article = services.set_article_lock(
+        article=get_article_or_404(slug), locked=locked, moderator=moderator
+    )
+    messages.success(request, "Locked: only moderators can edit it now." if locked else "Unlocked.")
+    return redirect(article)
+
+
+@require_POST
+def revision_hide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    moderator = _moderator_action(request)
+    article = get_article_or_404(slug)
+    revision = get_revision_or_404(article, number)
+    hidden = request.POST.get("hidden") == "1"
+    try:
+        services.set_revision_hidden(revision=revision, hidden=hidden, moderator=moderator)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"Revision {number} is {'hidden from' if hidden else 'visible to'} the public."
+        )
+    return redirect("wiki:history", slug=article.slug)
+
+
+def article_move(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_article_or_404(slug)
+    if not can_move(request.user, article):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("You cannot move this article.")
+    form = MoveForm(request.POST or None, initial={"title": article.title})
+    if request.method == "POST" and form.is_valid():
+        old_slug = article.slug
+        try:
+            services.move_article(
+                article=article,
+                new_title=form.cleaned_data["title"],
+                contributor=contributor_for(request),
+            )
+        except ValidationError as error:
+            form.add_error("title" if not hasattr(error, "error_dict") else None, error)
+        except services.NothingChanged as nothing:
+            form.add_error("title", str(nothing))
+        else:
+            article.refresh_from_db(fields=["slug", "title"])
+            messages.success(
+                request, f"Moved. /wiki/{old_slug}/ now leads to /wiki/{article.slug}/."
+            )
+            return redirect(article)
+    status = 400 if form.errors else 200
+    context = {"article": article, "form": form, "can_edit": True, "can_move": True}
+    return render(request, "wiki/article_move.html", context, status=status)
+
+
+@require_GET
+def article_links(request: HttpRequest, slug: str) -> HttpResponse:
+    """What links here: live articles whose current text links to this address."""
+    article = Article.objects.filter(slug=slug).first()
+    slugs = [slug]
+    if article is not None:
+        slugs += list(article.redirects.values_list("old_slug", flat=True))
+    linking = (
+        Article.objects.live()
+        .filter(outgoing_links__target_slug__in=slugs)
+        .distinct()
+        .for_listing()
+        .order_by("title")
+    )
+    page = Paginator(linking, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    title = article.title if article else slug.replace("-", " ").capitalize()
+    context = {
+        "article": article,
+        "slug": slug,
+        "title": title,
+        "page": page,
+        "can_edit": can_edit(request.user, article) if article else False,
+    }
+    return render(request, "wiki/article_links.html", context)
+
+
+@require_GET
+def recent_changes(request: HttpRequest) -> HttpResponse:
+    revisions = Revision.objects.for_recent_changes()
+    page = Paginator(revisions, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wiki/recent_changes.html", {"page": page})
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").split())[:200]
+    page = None
+    if query:
+        exact = Article.objects.live().filter(slug=slugify(query)).first()
+        if exact is not None and exact.title.casefold() == query.casefold():
+            return redirect(exact)
+        page = Paginator(Article.objects.matching(query), settings.WIKI_LISTING_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+    context = {
+        "query": query,
+        "page": page,
+        "extra_query": urlencode({"q": query}),
+        "create_slug": slugify(query) if query else "",
+        "can_create": can_edit(request.user, None),
+    }
+    return render(request, "wiki/search.html", context)
+
+
+@require_GET
+def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
+    person = get_object_or_404(get_user_model(), username=username)
+    page = Paginator(Revision.objects.by_author(person), settings.WIKI_LISTING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "wiki/user_contributions.html", {"person": person, "page": page})
