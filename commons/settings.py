@@ -55,8 +55,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "mptt",
     "commons",
     "wiki",
+    "comments",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -150,3 +153,11 @@ WIKI_MAX_SOURCE_BYTES = env_int("WIKI_MAX_SOURCE_BYTES", 512 * 1024)
 WIKI_HISTORY_PAGE_SIZE = 50
 WIKI_LISTING_PAGE_SIZE = 50
 WIKI_MODERATORS_GROUP = "moderators"
+
+# The discussion
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 6)
+COMMENTS_THREADS_PER_PAGE = env_int("COMMENTS_THREADS_PER_PAGE", 50)
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
+
+# Moderation: authors with this many published contributions are trusted.
+MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)

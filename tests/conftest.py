@@ -44,7 +44,7 @@ def other_user(db):
 @pytest.fixture
 def moderator(db):
     person = UserFactory(username="mod")
-    person.groups.add(Group.objects.get(name="moderators"))
+    person.groups.add(Group.objects.get_or_create(name="moderators")[0])
     return person
 
 

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class WikiConfig(AppConfig):
     name = "wiki"
     verbose_name = "Wiki"
+
+    def ready(self) -> None:
+        from moderation.trust import register_contribution_counter
+        from wiki.models import Revision
+
+        register_contribution_counter(
+            lambda user: Revision.objects.visible().filter(author=user).count()
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -14,6 +16,8 @@ from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from comments.discussion import commenter_initial, discussion_for, own_comment_ids
+from comments.forms import CommentForm
 from commons.http import client_ip, form_body_is_utf8
 from wiki import services
 from wiki.diffs import diff_texts
@@ -60,15 +64,48 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         title = request.GET.get("title") or slug.replace("-", " ").capitalize()
         context = {"slug": slug, "title": title, "can_create": can_edit(request.user, None)}
         return render(request, "wiki/article_missing.html", context, status=404)
+    return render_article_page(request, article)
+
+
+def render_article_page(
+    request: HttpRequest, article: Article, *, comment_form: CommentForm | None = None, status=200
+) -> HttpResponse:
+    """The article's current text, then its discussion (with a bound form after an error)."""
     is_moderator = can_moderate(request.user)
+    anonymous = not request.user.is_authenticated
+    discussion_open = not article.is_archived and not article.is_locked
+    if comment_form is None:
+        reply_to = request.GET.get("reply", "")
+        comment_form = CommentForm(
+            initial={
+                "parent": reply_to if reply_to.isdigit() else None,
+                "submission_key": uuid.uuid4(),
+                **(commenter_initial(request.session) if anonymous else {}),
+            },
+            anonymous=anonymous,
+        )
+    show_discussion = not article.is_archived or is_moderator
     context = {
         "article": article,
         "revision": article.current_revision,
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
+        "discussion": discussion_for(
+            article,
+            user=request.user,
+            own_ids=own_comment_ids(request.session),
+            is_moderator=is_moderator,
+            page_number=request.GET.get("page"),
+        )
+        if show_discussion
+        else None,
+        "discussion_open": discussion_open,
+        "comment_form": comment_form,
+        "replying_to": comment_form["parent"].value(),
     }
-    status = 410 if article.is_archived else 200
+    if article.is_archived and status == 200:
+        status = 410
     return render(request, "wiki/article_detail.html", context, status=status)
 
 

@@ -28,7 +28,3 @@ def test_page_queries_do_not_grow_with_revisions(client, user, signed_in, page):
     assert few == many
     assert many <= 6
 
-
-def test_anonymous_article_view_is_one_query(client, user):
-    article = make_article(texts=[f"text {i}\n" for i in range(5)], user=user)
-    assert queries_for(client, article.get_absolute_url()) == 1

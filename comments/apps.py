@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "comments"
+    verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from comments.models import Comment
+        from moderation.trust import register_contribution_counter
+
+        register_contribution_counter(
+            lambda user: Comment.objects.published().filter(author=user).count()
+        )

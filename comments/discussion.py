@@ -1,0 +1,133 @@
+"""The discussion under an article, read in a fixed number of queries whatever its size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import F
+
+from comments.models import Comment
+from moderation.states import Status
+
+SESSION_OWN_COMMENTS = "comments_own_ids"
+SESSION_COMMENTER = "comments_commenter"
+
+
+@dataclass
+class Node:
+    comment: Comment
+    shown: str  # "full", "removed" or "hidden"
+    can_change: bool = False
+    on_old_revision: bool = False
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of the flattened tree: open a reply list, show a comment, close them."""
+
+    kind: str  # "open", "item", "end_item", "close"
+    node: Node | None = None
+
+
+@dataclass
+class Discussion:
+    count: int
+    page: Page
+    events: list[Event]
+
+
+def own_comment_ids(session) -> frozenset[int]:
+    """Comments this browser posted anonymously: their authors see them while pending."""
+    return frozenset(session.get(SESSION_OWN_COMMENTS, []))
+
+
+def commenter_initial(session) -> dict[str, str]:
+    """The anonymous commenter's name, e-mail and website from their last comment."""
+    return dict(session.get(SESSION_COMMENTER, {}))
+
+
+def remember_commenter(session, author) -> None:
+    session[SESSION_COMMENTER] = {"name": author.name, "email": author.email, "website": author.url}
+
+
+def remember_own_comment(session, comment: Comment) -> None:
+    ids = list(session.get(SESSION_OWN_COMMENTS, []))[-49:]
+    session[SESSION_OWN_COMMENTS] = [*ids, comment.pk]
+
+
+def discussion_for(
+    article, *, user, own_ids: frozenset[int], is_moderator: bool, page_number=None
+) -> Discussion:
+    """The count, one page of whole threads, and what the viewer may see and do in them.
+
+    Four queries: the count, the page of thread bounds (and its count), the comments.
+    """
+    count = Comment.objects.published().filter(article=article).count()
+    paginator = Paginator(Comment.objects.threads(article), settings.COMMENTS_THREADS_PER_PAGE)
+    page = paginator.get_page(page_number)
+    threads = list(page.object_list)
+    if not threads:
+        return Discussion(count=count, page=page, events=[])
+    comments = Comment.objects.in_range(article, threads[0].lft, threads[-1].rght).annotate(
+        revision_number=F("revision__number")
+    )
+    nodes = _visible_tree(
+        comments,
+        user=user,
+        own_ids=own_ids,
+        is_moderator=is_moderator,
+        current_revision_id=article.current_revision_id,
+    )
+    return Discussion(count=count, page=page, events=list(_flatten(nodes)))
+
+
+def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id) -> list[Node]:
+    """Build the tree in memory and keep what the viewer may see.
+
+    Removed comments stay as placeholders; spam and others' pending comments only as
+    "hidden" placeholders when replies someone may see hang under them.
+    """
+    by_id: dict[int, Node] = {}
+    roots: list[Node] = []
+    user_id = user.pk if user.is_authenticated else None
+    for comment in comments:  # by level then lft: parents first, siblings in order
+        own = comment.pk in own_ids or (user_id is not None and comment.author_id == user_id)
+        if comment.status == Status.PUBLISHED or (own and comment.status == Status.PENDING):
+            shown = "full"
+        elif comment.status == Status.REMOVED:
+            shown = "removed"
+        else:
+            shown = "hidden"
+        node = Node(
+            comment=comment,
+            shown=shown,
+            can_change=shown == "full" and (is_moderator or (user_id is not None and own)),
+            on_old_revision=comment.revision_id is not None
+            and comment.revision_id != current_revision_id,
+        )
+        by_id[comment.pk] = node
+        parent = by_id.get(comment.parent_id)
+        (parent.children if parent else roots).append(node)
+    return _prune(roots)
+
+
+def _prune(nodes: list[Node]) -> list[Node]:
+    kept = []
+    for node in nodes:
+        node.children = _prune(node.children)
+        if node.shown != "hidden" or node.children:
+            kept.append(node)
+    return kept
+
+
+def _flatten(nodes: list[Node]):
+    yield Event("open")
+    for node in nodes:
+        yield Event("item", node)
+        if node.children:
+            yield from _flatten(node.children)
+        yield Event("end_item")
+    yield Event("close")

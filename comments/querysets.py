@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from mptt.querysets import TreeQuerySet
+
+from commons.undeletable import UndeletableQuerySet
+from moderation.states import Status
+
+
+class CommentQuerySet(UndeletableQuerySet, TreeQuerySet):
+    def comments(self) -> CommentQuerySet:
+        """Real comments, without each article's invisible thread root."""
+        return self.filter(parent__isnull=False)
+
+    def published(self) -> CommentQuerySet:
+        return self.comments().filter(status=Status.PUBLISHED)
+
+    def for_article(self, article) -> CommentQuerySet:
+        return self.comments().filter(article=article)
+
+    def threads(self, article) -> CommentQuerySet:
+        """The top-level comments of an article's discussion, oldest first."""
+        return self.filter(article=article, level=1).order_by("lft").only("id", "lft", "rght")
+
+    def in_range(self, article, lft: int, rght: int) -> CommentQuerySet:
+        """Every comment of `article` between two tree bounds: a page of whole threads."""
+        return (
+            self.filter(article=article, level__gte=1, lft__gte=lft, rght__lte=rght)
+            .select_related("author")
+            .defer("body", "author_email", "author_ip", "user_agent", "referrer")
+            .order_by("level", "lft")
+        )
+
+    def visible_to(self, *, user, own_ids: frozenset[int] = frozenset()) -> CommentQuerySet:
+        """Published comments, plus the viewer's own that still wait for moderation."""
+        own = Q(pk__in=own_ids)
+        if user.is_authenticated:
+            own |= Q(author=user)
+        return self.filter(Q(status=Status.PUBLISHED) | (own & Q(status=Status.PENDING)))

@@ -1,0 +1,190 @@
+"""Every write to a discussion. Structural writes to an article's comment tree happen only
+here, under the article's lock (and the global one when the tree is new).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from comments.avatars import avatar_key
+from comments.models import Comment, CommentEdit
+from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
+from moderation.states import Status, check_move
+from moderation.trust import is_trusted
+from wiki.markup import render_comment_markdown
+from wiki.models import Article
+
+
+@dataclass(frozen=True)
+class CommentAuthor:
+    """Who writes: a signed-in user, or a name and e-mail (and maybe a website)."""
+
+    user: object | None = None
+    name: str = ""
+    email: str = ""
+    url: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+    referrer: str = ""
+
+
+def clean_body(body: str) -> str:
+    """The comment text with Windows line ends normalized, or a ValidationError."""
+    body = body.replace("\r\n", "\n")
+    if not body.strip():
+        raise ValidationError({"body": "Please write something before posting."})
+    if "\x00" in body:
+        raise ValidationError({"body": "The text contains NUL characters, which cannot be saved."})
+    limit = settings.COMMENTS_MAX_LENGTH
+    if len(body) > limit:
+        raise ValidationError(
+            {"body": f"Comments are at most {limit:,} characters; this one has {len(body):,}."}
+        )
+    return body
+
+
+def _lock_thread(article: Article) -> Comment:
+    """Lock the article's discussion and return its thread root, creating the tree if new."""
+    advisory_xact_lock(COMMENT_THREAD_LOCKS, article.pk)
+    root = Comment.objects.filter(article=article, parent__isnull=True).first()
+    if root is None:
+        # A new tree takes a new tree_id: that number is shared by every article.
+        advisory_xact_lock(GLOBAL_LOCKS, NEW_COMMENT_TREE)
+        root = Comment(article=article, status=Status.PUBLISHED)
+        root.save()
+    return root
+
+
+def _check_open(article: Article) -> None:
+    if article.is_archived:
+        raise ValidationError("This article is archived, so its discussion is closed.")
+    if article.is_locked:
+        raise ValidationError("This article is locked, so its discussion is closed.")
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    article: Article,
+    body: str,
+    author: CommentAuthor,
+    parent_id: int | None = None,
+    submission_key: uuid.UUID | None = None,
+) -> Comment:
+    """Add a comment (or a reply to `parent_id`), published at once for trusted authors.
+
+    Replies past COMMENTS_MAX_DEPTH attach at the deepest level. A form submitted twice
+    (same submission_key) gives back the first comment instead of a second one.
+    """
+    body = clean_body(body)
+    if author.user is None and not (author.name.strip() and author.email.strip()):
+        raise ValidationError("A name and an e-mail address are needed to comment.")
+    article = Article.objects.select_related("current_revision").get(pk=article.pk)
+    _check_open(article)
+    root = _lock_thread(article)
+    if submission_key is not None:
+        earlier = Comment.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            return earlier
+    parent = root
+    if parent_id is not None:
+        parent = Comment.objects.comments().filter(pk=parent_id).first()
+        if parent is None or parent.article_id != article.pk:
+            raise ValidationError(
+                {"parent": "The comment you replied to is not in this discussion."}
+            )
+        if parent.status in (Status.REMOVED, Status.SPAM):
+            raise ValidationError({"parent": "The comment you replied to has been removed."})
+        while parent.level > settings.COMMENTS_MAX_DEPTH - 1:
+            parent = Comment.objects.get(pk=parent.parent_id)
+    user = author.user
+    comment = Comment(
+        article=article,
+        parent=parent,
+        revision=article.current_revision,
+        body=body,
+        html=render_comment_markdown(body),
+        status=Status.PUBLISHED if is_trusted(user) else Status.PENDING,
+        author=user,
+        author_name=(user.get_username() if user else author.name.strip())[:100],
+        author_email=(user.email if user else author.email.strip())[:254],
+        author_url=author.url.strip()[:200],
+        avatar_key=avatar_key(user_id=user.pk if user else None, email=author.email),
+        author_ip=author.ip,
+        user_agent=author.user_agent[:500],
+        referrer=author.referrer[:500],
+        submission_key=submission_key,
+    )
+    comment.save()
+    return comment
+
+
+def can_change(user, comment: Comment, *, is_moderator: bool) -> bool:
+    """Authors change their own comments; moderators any."""
+    if is_moderator:
+        return True
+    return user.is_authenticated and comment.author_id == user.pk
+
+
+@transaction.atomic
+def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = False) -> Comment:
+    """Replace a comment's text; the earlier text is kept for moderators."""
+    if not can_change(editor, comment, is_moderator=is_moderator):
+        raise PermissionDenied("Only the author or a moderator can edit this comment.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == Status.REMOVED:
+        raise ValidationError("A removed comment cannot be edited.")
+    body = clean_body(body)
+    if body == comment.body:
+        return comment
+    CommentEdit.objects.create(
+        comment=comment,
+        body=comment.body,
+        written_at=comment.edited_at or comment.created_at,
+        replaced_by=editor if editor.is_authenticated else None,
+    )
+    comment.body = body
+    comment.html = render_comment_markdown(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "html", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def remove_comment(*, comment: Comment, by, is_moderator: bool = False) -> Comment:
+    """Soft-remove: the comment shows as "[removed]" and its replies keep their place."""
+    if not can_change(by, comment, is_moderator=is_moderator):
+        raise PermissionDenied("Only the author or a moderator can remove this comment.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status == Status.REMOVED:
+        return comment
+    check_move(current=comment.status, target=Status.REMOVED)
+    comment.status_before_removal = comment.status
+    comment.status = Status.REMOVED
+    comment.save(update_fields=["status", "status_before_removal"])
+    return comment
+
+
+@transaction.atomic
+def restore_comment(*, comment: Comment, is_moderator: bool) -> Comment:
+    """Undo a removal: the comment goes back to the state it had (moderators)."""
+    if not is_moderator:
+        raise PermissionDenied("Only moderators can restore a removed comment.")
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.status != Status.REMOVED:
+        return comment
+    check_move(
+        current=comment.status,
+        target=comment.status_before_removal,
+        previous=comment.status_before_removal,
+    )
+    comment.status = comment.status_before_removal
+    comment.status_before_removal = ""
+    comment.save(update_fields=["status", "status_before_removal"])
+    return comment

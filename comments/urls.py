@@ -1,0 +1,13 @@
+from django.urls import path, re_path
+
+from comments import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("wiki/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
+    path("comments/<int:pk>/remove/", views.remove_comment, name="remove"),
+    re_path(r"^avatars/(?P<key>[0-9a-f]{32})\.svg$", views.avatar, name="avatar"),
+]

@@ -1,0 +1,129 @@
+"""Discussion pages: HTTP only. Parse, authorize, call one service, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from comments import services
+from comments.avatars import identicon_svg
+from comments.discussion import remember_commenter, remember_own_comment
+from comments.forms import CommentEditForm, CommentForm
+from comments.models import Comment
+from commons.http import client_ip
+from wiki.permissions import can_moderate, get_article_or_404
+from wiki.views import render_article_page
+
+
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    article = get_article_or_404(slug)
+    anonymous = not request.user.is_authenticated
+    form = CommentForm(request.POST, anonymous=anonymous)
+    if form.is_valid():
+        data = form.cleaned_data
+        author = services.CommentAuthor(
+            user=None if anonymous else request.user,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            url=data.get("website", ""),
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            referrer=request.META.get("HTTP_REFERER", ""),
+        )
+        try:
+            comment = services.post_comment(
+                article=article,
+                body=data["body"],
+                author=author,
+                parent_id=data["parent"],
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            field_errors = getattr(error, "error_dict", {})
+            form.add_error("body" if "body" in field_errors else None, error.messages)
+        else:
+            if anonymous:
+                remember_commenter(request.session, author)
+                remember_own_comment(request.session, comment)
+            if comment.status == "published":
+                messages.success(request, "Your comment is posted.")
+            else:
+                messages.info(
+                    request,
+                    "Thank you! Your comment is awaiting moderation; only you can see it now.",
+                )
+            return redirect(comment.get_absolute_url())
+    return render_article_page(request, article, comment_form=form, status=400)
+
+
+@require_GET
+def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """/comments/<id>/ leads to the comment on its article's page (the right page of threads)."""
+    comment = get_object_or_404(Comment.objects.comments().select_related("article"), pk=pk)
+    thread = (
+        Comment.objects.filter(
+            article=comment.article, level=1, lft__lte=comment.lft, rght__gte=comment.rght
+        )
+        .values_list("lft", flat=True)
+        .first()
+    )
+    before = Comment.objects.filter(article=comment.article, level=1, lft__lt=thread).count()
+    page = before // settings.COMMENTS_THREADS_PER_PAGE + 1
+    url = comment.article.get_absolute_url()
+    if page > 1:
+        url += f"?page={page}"
+    return redirect(f"{url}#comment-{comment.pk}")
+
+
+def _comment_for_change(request: HttpRequest, pk: int) -> tuple[Comment, bool]:
+    comment = get_object_or_404(Comment.objects.comments().select_related("article"), pk=pk)
+    is_moderator = can_moderate(request.user)
+    if not services.can_change(request.user, comment, is_moderator=is_moderator):
+        raise PermissionDenied("Only the author or a moderator can change this comment.")
+    return comment, is_moderator
+
+
+def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, is_moderator = _comment_for_change(request, pk)
+    if comment.is_removed:
+        raise Http404("This comment was removed.")
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(
+                comment=comment,
+                body=form.cleaned_data["body"],
+                editor=request.user,
+                is_moderator=is_moderator,
+            )
+        except ValidationError as error:
+            form.add_error("body", error)
+        else:
+            messages.success(request, "Your changes to the comment are saved.")
+            return redirect(comment.get_absolute_url())
+    edits = list(comment.edits.all()) if is_moderator else []
+    context = {"comment": comment, "form": form, "edits": edits}
+    return render(
+        request, "comments/comment_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+def remove_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    comment, is_moderator = _comment_for_change(request, pk)
+    if request.method == "POST":
+        services.remove_comment(comment=comment, by=request.user, is_moderator=is_moderator)
+        messages.success(request, "The comment is removed; replies to it stay in place.")
+        return redirect(comment.get_absolute_url())
+    return render(request, "comments/comment_remove.html", {"comment": comment})
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24 * 30, public=True)
+def avatar(request: HttpRequest, key: str) -> HttpResponse:
+    return HttpResponse(identicon_svg(key), content_type="image/svg+xml")
