@@ -41,3 +41,4 @@ format: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/wiki_bench.py
+	$(BIN)/python bench/comments_bench.py

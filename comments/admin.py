@@ -20,6 +20,9 @@ class CommentEditInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Comment)
 class CommentAdmin(NoDeleteAdmin):

@@ -50,6 +50,9 @@ class RevisionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 class ArchivedFilter(admin.SimpleListFilter):
     title = "state"

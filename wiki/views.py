@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comments.discussion import commenter_initial, discussion_for, own_comment_ids
 from comments.forms import CommentForm
+from comments.rendering import render_events
 from commons.http import client_ip, form_body_is_utf8
 from wiki import services
 from wiki.diffs import diff_texts
@@ -84,22 +85,27 @@ def render_article_page(
             },
             anonymous=anonymous,
         )
-    show_discussion = not article.is_archived or is_moderator
-    context = {
-        "article": article,
-        "revision": article.current_revision,
-        "can_edit": can_edit(request.user, article),
-        "can_move": can_move(request.user, article),
-        "is_moderator": is_moderator,
-        "discussion": discussion_for(
+    discussion = None
+    if not article.is_archived or is_moderator:
+        discussion = discussion_for(
             article,
             user=request.user,
             own_ids=own_comment_ids(request.session),
             is_moderator=is_moderator,
             page_number=request.GET.get("page"),
         )
-        if show_discussion
-        else None,
+    context = {
+        "article": article,
+        "revision": article.current_revision,
+        "can_edit": can_edit(request.user, article),
+        "can_move": can_move(request.user, article),
+        "is_moderator": is_moderator,
+        "discussion": discussion,
+        "discussion_html": render_events(
+            discussion.events, article=article, discussion_open=discussion_open
+        )
+        if discussion
+        else "",
         "discussion_open": discussion_open,
         "comment_form": comment_form,
         "replying_to": comment_form["parent"].value(),
