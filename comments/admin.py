@@ -76,5 +76,7 @@ class CommentAdmin(NoDeleteAdmin):
     @admin.action(description="Restore the selected removed comments")
     def restore(self, request, queryset):
         for comment in queryset:
-            services.restore_comment(comment=comment, is_moderator=can_moderate(request.user))
+            services.restore_comment(
+                comment=comment, is_moderator=can_moderate(request.user), by=request.user
+            )
         self.message_user(request, "Restored.", messages.SUCCESS)

@@ -7,8 +7,11 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from comments.models import Comment
+        from comments.moderation import CommentAdapter
+        from moderation.registry import register
         from moderation.trust import register_contribution_counter
 
+        register(Comment, CommentAdapter())
         register_contribution_counter(
             lambda user: Comment.objects.published().filter(author=user).count()
         )

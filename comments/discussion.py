@@ -95,7 +95,9 @@ def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id)
     user_id = user.pk if user.is_authenticated else None
     for comment in comments:  # by level then lft: parents first, siblings in order
         own = comment.pk in own_ids or (user_id is not None and comment.author_id == user_id)
-        if comment.status == Status.PUBLISHED or (own and comment.status == Status.PENDING):
+        if comment.is_held:
+            shown = "hidden"
+        elif comment.status == Status.PUBLISHED or (own and comment.status == Status.PENDING):
             shown = "full"
         elif comment.status == Status.REMOVED:
             shown = "removed"

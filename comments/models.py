@@ -32,6 +32,9 @@ class Comment(UndeletableModel, MPTTModel):
     html = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     status_before_removal = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    is_held = models.BooleanField(
+        default=False, help_text="Hidden pending review after readers flagged it."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -13,7 +13,8 @@ class CommentQuerySet(UndeletableQuerySet, TreeQuerySet):
         return self.filter(parent__isnull=False)
 
     def published(self) -> CommentQuerySet:
-        return self.comments().filter(status=Status.PUBLISHED)
+        """What readers see: published and not hidden pending review."""
+        return self.comments().filter(status=Status.PUBLISHED, is_held=False)
 
     def for_article(self, article) -> CommentQuerySet:
         return self.comments().filter(article=article)

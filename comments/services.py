@@ -15,6 +15,8 @@ from django.utils import timezone
 from comments.avatars import avatar_key
 from comments.models import Comment, CommentEdit
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
+from moderation import services as moderation
+from moderation.models import Actor
 from moderation.states import Status, check_move
 from moderation.trust import is_trusted
 from wiki.markup import render_comment_markdown
@@ -122,6 +124,8 @@ def post_comment(
         submission_key=submission_key,
     )
     comment.save()
+    if comment.status == Status.PENDING:
+        moderation.open_case(content=comment, status=comment.status)
     return comment
 
 
@@ -168,11 +172,19 @@ def remove_comment(*, comment: Comment, by, is_moderator: bool = False) -> Comme
     comment.status_before_removal = comment.status
     comment.status = Status.REMOVED
     comment.save(update_fields=["status", "status_before_removal"])
+    moderation.note_move(
+        content=comment,
+        old=comment.status_before_removal,
+        new=Status.REMOVED,
+        actor_kind=Actor.MODERATOR if is_moderator and comment.author_id != by.pk else Actor.AUTHOR,
+        actor=by if by.is_authenticated else None,
+        reason="Removed",
+    )
     return comment
 
 
 @transaction.atomic
-def restore_comment(*, comment: Comment, is_moderator: bool) -> Comment:
+def restore_comment(*, comment: Comment, is_moderator: bool, by=None) -> Comment:
     """Undo a removal: the comment goes back to the state it had (moderators)."""
     if not is_moderator:
         raise PermissionDenied("Only moderators can restore a removed comment.")
@@ -184,7 +196,16 @@ def restore_comment(*, comment: Comment, is_moderator: bool) -> Comment:
         target=comment.status_before_removal,
         previous=comment.status_before_removal,
     )
-    comment.status = comment.status_before_removal
+    restored = comment.status_before_removal
+    comment.status = restored
     comment.status_before_removal = ""
     comment.save(update_fields=["status", "status_before_removal"])
+    moderation.note_move(
+        content=comment,
+        old=Status.REMOVED,
+        new=restored,
+        actor_kind=Actor.MODERATOR,
+        actor=by,
+        reason="Restored",
+    )
     return comment

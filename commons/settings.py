@@ -103,7 +103,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -161,3 +171,39 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 
 # Moderation: authors with this many published contributions are trusted.
 MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)
+
+# Celery: Redis as broker when REDIS_URL is set; without it, tasks run in-process.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_RETRY_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "visibility_timeout": 600}
+# A post must not hang when Redis is down: fail fast, the sweeper sends it later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-checks": {
+        "task": "moderation.tasks.sweep_pending_checks",
+        "schedule": env_int("MODERATION_SWEEP_SECONDS", 120),
+    },
+}
+
+# Akismet. Without a key nothing is sent and untrusted content waits for a moderator.
+AKISMET_API_KEY = os.environ.get("PYTHON_AKISMET_API_KEY", "")
+AKISMET_BLOG_URL = os.environ.get("PYTHON_AKISMET_BLOG_URL", "")
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com/")
+AKISMET_TIMEOUT = float(os.environ.get("AKISMET_TIMEOUT", "5"))
+AKISMET_IS_TEST = env_flag("AKISMET_IS_TEST", DEBUG or TESTING)
+MODERATION_CHECK_RETRIES = env_int("MODERATION_CHECK_RETRIES", 5)
+MODERATION_RETRY_BASE_SECONDS = float(os.environ.get("MODERATION_RETRY_BASE_SECONDS", "10"))
+MODERATION_SWEEP_AFTER_SECONDS = env_int("MODERATION_SWEEP_AFTER_SECONDS", 300)
+MODERATION_FLAGS_TO_HIDE = env_int("MODERATION_FLAGS_TO_HIDE", 3)

@@ -52,3 +52,18 @@ def contributor(user=None, *, ip="203.0.113.7", moderator=False) -> Contributor:
     if user is None:
         return Contributor(user=None, name="Anonymous", ip=ip)
     return Contributor(user=user, name=user.username, ip=ip, is_moderator=moderator)
+
+
+@pytest.fixture
+def akismet_fake(settings):
+    """The real akismet client talking to the fake Akismet through an in-process transport."""
+    from moderation import akismet
+    from tests.fakes.akismet import FakeAkismet
+
+    fake = FakeAkismet()
+    settings.AKISMET_API_KEY = "test-key"
+    settings.AKISMET_BLOG_URL = "http://commons.test/"
+    settings.MODERATION_RETRY_BASE_SECONDS = 0
+    akismet.transport_override = fake.transport()
+    yield fake
+    akismet.transport_override = None

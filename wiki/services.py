@@ -14,6 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from moderation import services as moderation
+from moderation.states import Status
+from moderation.trust import is_trusted
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
@@ -186,6 +189,13 @@ def refresh_links_to(slugs: set[str]) -> int:
     return count
 
 
+def _check_if_untrusted(revision: Revision, contributor: Contributor) -> None:
+    """Edits go live at once; those of untrusted authors are also checked for spam."""
+    if contributor.is_moderator or is_trusted(contributor.user):
+        return
+    moderation.open_case(content=revision, status=Status.PUBLISHED)
+
+
 def _check_editable(article: Article, contributor: Contributor) -> None:
     if article.is_archived:
         raise ArticleArchived(f"{article.title} is archived; restore it before editing.")
@@ -241,6 +251,7 @@ def save_edit(
         contributor=contributor,
         base_number=base_number,
     )
+    _check_if_untrusted(revision, contributor)
     return SaveResult(revision=revision, merged=merged)
 
 
@@ -272,11 +283,14 @@ def _create_article(
         base_number=None,
     )
     transaction.on_commit(lambda: refresh_links_to({slug}))
+    _check_if_untrusted(revision, contributor)
     return SaveResult(revision=revision, created_article=True)
 
 
 @transaction.atomic
-def revert_article(*, article: Article, number: int, contributor: Contributor) -> Revision:
+def revert_article(
+    *, article: Article, number: int, contributor: Contributor, summary: str = ""
+) -> Revision:
     """Add a new revision carrying revision `number`'s text; history is never rewritten."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
@@ -291,7 +305,7 @@ def revert_article(*, article: Article, number: int, contributor: Contributor) -
         article=article,
         title=article.title,
         source=target.source,
-        summary=f"Reverted to revision {number}",
+        summary=summary or f"Reverted to revision {number}",
         is_minor=False,
         contributor=contributor,
         base_number=current.number,
@@ -375,7 +389,8 @@ def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) 
 def set_revision_hidden(*, revision: Revision, hidden: bool, moderator: Contributor) -> Revision:
     """Hide a revision's text from the public (or show it again); the revision stays."""
     _require_moderator(moderator)
-    if hidden and revision.article.current_revision_id == revision.pk:
+    is_current = Article.objects.filter(pk=revision.article_id, current_revision=revision).exists()
+    if hidden and is_current:
         raise ValidationError(
             "The current revision cannot be hidden: revert the article first, then hide it."
         )

@@ -1,0 +1,57 @@
+"""How moderation sees a comment (the adapter of moderation.registry)."""
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+
+from comments.models import Comment
+from moderation.akismet import Submission
+from moderation.registry import Summary
+
+
+class CommentAdapter:
+    def submission(self, comment: Comment) -> Submission:
+        article = comment.article
+        fields = {
+            "comment_type": "reply" if comment.level > 1 else "comment",
+            "comment_author": comment.author_name,
+            "comment_author_email": comment.author_email,
+            "comment_author_url": comment.author_url,
+            "comment_content": comment.body,
+            "user_agent": comment.user_agent,
+            "referrer": comment.referrer,
+            "permalink": settings.AKISMET_BLOG_URL.rstrip("/") + article.get_absolute_url(),
+            "comment_date_gmt": comment.created_at.isoformat(),
+            "comment_post_modified_gmt": article.updated_at.isoformat(),
+            "blog_lang": "en",
+            "blog_charset": "UTF-8",
+        }
+        if comment.author is not None and comment.author.is_staff:
+            fields["user_role"] = "administrator"
+        return Submission(user_ip=comment.author_ip or "", fields=fields)
+
+    def apply_status(self, comment: Comment, *, old: str, new: str) -> str:
+        comment.status = new
+        comment.save(update_fields=["status"])
+        return ""
+
+    def may_act_on_spam(self, comment: Comment) -> bool:
+        return True
+
+    def hold(self, comment: Comment, *, held: bool) -> None:
+        comment.is_held = held
+        comment.save(update_fields=["is_held"])
+
+    def prefetch(self, comments: list[Comment]) -> None:
+        prefetch_related_objects(comments, "article", "author")
+
+    def summary(self, comment: Comment) -> Summary:
+        return Summary(
+            kind="reply" if comment.level > 1 else "comment",
+            title=comment.article.title,
+            url=comment.get_absolute_url(),
+            html=comment.html,
+            author_name=comment.author_name,
+            author_ip=comment.author_ip,
+            author_email=comment.author_email,
+            created_at=comment.created_at,
+        )

@@ -1,0 +1,82 @@
+"""The small protocol between moderation and the apps whose content it moderates.
+
+An app registers one adapter per model in its AppConfig.ready(); moderation only ever
+calls the adapter, so it knows no comment or revision fields.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.contrib.contenttypes.models import ContentType
+
+from moderation.akismet import Submission
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the queue shows of a piece of content."""
+
+    kind: str  # "comment" or "edit"
+    title: str  # e.g. the article's title
+    url: str  # where the content lives
+    html: str  # safe HTML: the comment, or the edit's diff summary
+    author_name: str
+    author_ip: str | None
+    author_email: str
+    created_at: object
+    diff_url: str = ""
+
+
+class ContentAdapter(Protocol):
+    def submission(self, obj) -> Submission:
+        """Akismet's fields for this content (only the text an edit added)."""
+
+    def apply_status(self, obj, *, old: str, new: str) -> str:
+        """Make the content show `new` (publish, hide, revert); return a note for the log."""
+
+    def summary(self, obj) -> Summary:
+        """What moderators see in the queue."""
+
+    def may_act_on_spam(self, obj) -> bool:
+        """Whether a spam verdict may act alone (False: leave it for a person)."""
+
+    def hold(self, obj, *, held: bool) -> None:
+        """Hide published content pending review (readers' flags), or show it again."""
+
+    def prefetch(self, objs: list) -> None:
+        """Optional: load in bulk what summary() reads for these objects (related rows),
+        so a page of the queue or the log costs the same queries for 3 items or 50."""
+
+
+_adapters: dict[type, ContentAdapter] = {}
+
+
+def register(model: type, adapter: ContentAdapter) -> None:
+    _adapters[model] = adapter
+
+
+def adapter_for(obj) -> ContentAdapter:
+    return _adapters[type(obj)]
+
+
+def prefetch_for_summaries(objs: Iterable) -> None:
+    """Let each adapter that has a prefetch() hook load what summary() reads, in bulk.
+
+    Missing content (None) is skipped; adapters without the hook are left alone.
+    """
+    by_model: dict[type, list] = defaultdict(list)
+    for obj in objs:
+        if obj is not None:
+            by_model[type(obj)].append(obj)
+    for model, group in by_model.items():
+        hook = getattr(_adapters.get(model), "prefetch", None)
+        if hook is not None:
+            hook(group)
+
+
+def content_type_for(obj) -> ContentType:
+    return ContentType.objects.get_for_model(type(obj))

@@ -1,0 +1,319 @@
+"""Every write to moderation records: opening a case, verdicts, decisions, flags, feedback.
+
+State moves follow moderation.states; each one is logged with who, when and why. An
+automatic verdict never overrides a moderator's decision.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from moderation import akismet
+from moderation.models import (
+    Actor,
+    CheckState,
+    Flag,
+    ModerationCase,
+    ModerationEvent,
+    ReviewReason,
+    Verdict,
+)
+from moderation.registry import adapter_for, content_type_for
+from moderation.states import Status, check_move
+
+logger = logging.getLogger(__name__)
+
+MISCONFIGURED_CACHE_KEY = "moderation:akismet-misconfigured"
+
+
+def _enqueue(task, *args) -> None:
+    """Send a task after commit; if the broker is down, log it: the sweeper sends it later."""
+
+    def send_task() -> None:
+        task.delay(*args)
+
+    transaction.on_commit(send_task, robust=True)
+
+
+def case_for(content) -> ModerationCase | None:
+    return ModerationCase.objects.filter(
+        content_type=content_type_for(content), object_id=content.pk
+    ).first()
+
+
+@transaction.atomic
+def open_case(*, content, status: str) -> ModerationCase:
+    """Start moderating new content from an untrusted author, and queue its spam check.
+
+    Without an Akismet key the content waits for a moderator instead.
+    """
+    from moderation.tasks import check_content
+
+    configured = akismet.is_configured()
+    case = ModerationCase.objects.create(
+        content_type=content_type_for(content),
+        object_id=content.pk,
+        status=status,
+        state=CheckState.QUEUED if configured else CheckState.NEEDS_REVIEW,
+        review_reason=ReviewReason.NONE if configured else ReviewReason.NO_KEY,
+    )
+    ModerationEvent.objects.create(
+        case=case,
+        to_status=status,
+        actor_kind=Actor.SYSTEM,
+        reason="Queued for the spam check."
+        if configured
+        else "No Akismet key: held for a moderator.",
+    )
+    if configured:
+        _enqueue(check_content, case.pk)
+    return case
+
+
+def _move(case: ModerationCase, content, *, to: str, actor_kind: str, actor=None, reason: str):
+    """Move content to `to` (if it is not there already) and log the move."""
+    old = case.status
+    if old == to:
+        return
+    check_move(current=old, target=to)
+    note = adapter_for(content).apply_status(content, old=old, new=to)
+    case.status = to
+    ModerationEvent.objects.create(
+        case=case,
+        from_status=old,
+        to_status=to,
+        actor_kind=actor_kind,
+        actor=actor,
+        reason="; ".join(part for part in (reason, note) if part)[:500],
+    )
+
+
+def run_check(*, case_id: int) -> None:
+    """Ask Akismet about a queued case and apply the verdict (raises AkismetUnavailable)."""
+    case = ModerationCase.objects.get(pk=case_id)
+    if case.state != CheckState.QUEUED:
+        return
+    if not akismet.is_configured():
+        hold_for_review(case_id=case_id, reason=ReviewReason.NO_KEY, error="")
+        return
+    submission = adapter_for(case.content).submission(case.content)
+    try:
+        verdict = akismet.check(submission)
+    except akismet.AkismetMisconfigured as error:
+        cache.set(MISCONFIGURED_CACHE_KEY, str(error), 3600)
+        hold_for_review(case_id=case_id, reason=ReviewReason.MISCONFIGURED, error=str(error))
+        return
+    cache.delete(MISCONFIGURED_CACHE_KEY)
+    apply_verdict(case_id=case_id, verdict=verdict)
+
+
+@transaction.atomic
+def apply_verdict(*, case_id: int, verdict: str) -> None:
+    """Apply Akismet's answer once: ham publishes, spam (or discard) moves to spam."""
+    case = ModerationCase.objects.select_for_update().get(pk=case_id)
+    if case.state != CheckState.QUEUED:
+        return  # already applied, or a moderator decided first
+    case.verdict = verdict
+    case.checked_at = timezone.now()
+    case.attempts += 1
+    content = case.content
+    if verdict == Verdict.HAM:
+        case.state = CheckState.CHECKED
+        if case.status == Status.PENDING:
+            _move(
+                case, content, to=Status.PUBLISHED, actor_kind=Actor.AKISMET, reason="Akismet: ham"
+            )
+    else:
+        reason = "Akismet: blatant spam" if verdict == Verdict.DISCARD else "Akismet: spam"
+        case.state = CheckState.CHECKED
+        if not adapter_for(content).may_act_on_spam(content):
+            case.state = CheckState.NEEDS_REVIEW
+            case.review_reason = ReviewReason.SPAM_UNDER_NEWER
+            ModerationEvent.objects.create(
+                case=case,
+                from_status=case.status,
+                to_status=case.status,
+                actor_kind=Actor.AKISMET,
+                reason=f"{reason}, but newer edits sit on top: left for a moderator.",
+            )
+        else:
+            _move(case, content, to=Status.SPAM, actor_kind=Actor.AKISMET, reason=reason)
+    case.save()
+
+
+@transaction.atomic
+def record_transient_failure(*, case_id: int, error: str) -> None:
+    case = ModerationCase.objects.select_for_update().get(pk=case_id)
+    case.attempts += 1
+    case.last_error = error[:2000]
+    case.save(update_fields=["attempts", "last_error"])
+
+
+@transaction.atomic
+def hold_for_review(*, case_id: int, reason: str, error: str) -> None:
+    """The check gave up (or cannot run): the content waits in the queue for a person."""
+    case = ModerationCase.objects.select_for_update().get(pk=case_id)
+    if case.state != CheckState.QUEUED:
+        return
+    case.state = CheckState.NEEDS_REVIEW
+    case.review_reason = reason
+    case.last_error = error[:2000]
+    case.save(update_fields=["state", "review_reason", "last_error"])
+    ModerationEvent.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=case.status,
+        actor_kind=Actor.SYSTEM,
+        reason=f"Held for a moderator: {ReviewReason(reason).label}. {error}"[:500],
+    )
+
+
+@transaction.atomic
+def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
+    """A moderator publishes the content; if Akismet had called it spam, tell Akismet."""
+    from moderation.tasks import send_feedback
+
+    case = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    content = case.content
+    if case.flag_count:
+        adapter_for(content).hold(content, held=False)
+    _move(
+        case,
+        content,
+        to=Status.PUBLISHED,
+        actor_kind=Actor.MODERATOR,
+        actor=moderator,
+        reason=reason or "Approved",
+    )
+    _decide(case, moderator)
+    if case.verdict in (Verdict.SPAM, Verdict.DISCARD) and case.ham_submitted_at is None:
+        _enqueue(send_feedback, case.pk, "ham")
+    return case
+
+
+@transaction.atomic
+def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
+    """A moderator calls the content spam; if it had been published, tell Akismet."""
+    from moderation.tasks import send_feedback
+
+    case = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    was_published = case.status == Status.PUBLISHED or case.verdict == Verdict.HAM
+    _move(
+        case,
+        case.content,
+        to=Status.SPAM,
+        actor_kind=Actor.MODERATOR,
+        actor=moderator,
+        reason=reason or "Marked as spam",
+    )
+    _decide(case, moderator)
+    if was_published and case.spam_submitted_at is None:
+        _enqueue(send_feedback, case.pk, "spam")
+    return case
+
+
+def _decide(case: ModerationCase, moderator) -> None:
+    case.state = CheckState.DECIDED
+    case.decided_by = moderator
+    case.decided_at = timezone.now()
+    case.save()
+
+
+def send_feedback(*, case_id: int, kind: str) -> None:
+    """Tell Akismet it was wrong, once per case and kind (raises AkismetUnavailable)."""
+    field = "ham_submitted_at" if kind == "ham" else "spam_submitted_at"
+    with transaction.atomic():
+        case = ModerationCase.objects.select_for_update().get(pk=case_id)
+        if getattr(case, field) is not None or not akismet.is_configured():
+            return
+        submission = adapter_for(case.content).submission(case.content)
+        (akismet.submit_ham if kind == "ham" else akismet.submit_spam)(submission)
+        setattr(case, field, timezone.now())
+        case.save(update_fields=[field])
+
+
+@transaction.atomic
+def flag(*, content, reporter, reporter_key: str, reason: str) -> bool:
+    """Record a reader's flag once; enough flags from different people hide the content.
+
+    Returns False when this reader had already flagged it.
+    """
+    case = case_for(content)
+    if case is None:
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=Status.PUBLISHED,
+            state=CheckState.CHECKED,
+        )
+    case = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    if case.flags.filter(reporter_key=reporter_key).exists():
+        return False
+    Flag.objects.create(
+        case=case, reporter=reporter, reporter_key=reporter_key, reason=reason[:500]
+    )
+    case.flag_count += 1
+    if (
+        case.flag_count >= settings.MODERATION_FLAGS_TO_HIDE
+        and case.status == Status.PUBLISHED
+        and case.state != CheckState.DECIDED
+    ):
+        adapter_for(content).hold(content, held=True)
+        ModerationEvent.objects.create(
+            case=case,
+            from_status=case.status,
+            to_status=case.status,
+            actor_kind=Actor.READERS,
+            reason=f"Hidden pending review: {case.flag_count} readers flagged it.",
+        )
+        case.state = CheckState.NEEDS_REVIEW
+        case.review_reason = ReviewReason.FLAGGED
+    case.save()
+    return True
+
+
+@transaction.atomic
+def note_move(
+    *, content, old: str, new: str, actor_kind: str, actor=None, reason: str = ""
+) -> None:
+    """Log a move an app made itself (an author removing their comment), opening a case
+    for content that had none (trusted authors' content is never checked)."""
+    case = case_for(content)
+    if case is None:
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=old,
+            state=CheckState.CHECKED,
+        )
+    case.status = new
+    case.save(update_fields=["status"])
+    ModerationEvent.objects.create(
+        case=case, from_status=old, to_status=new, actor_kind=actor_kind, actor=actor, reason=reason
+    )
+
+
+def resend_stale_checks() -> int:
+    """Queue again every check still waiting after MODERATION_SWEEP_AFTER_SECONDS."""
+    from moderation.tasks import check_content
+
+    before = timezone.now() - timezone.timedelta(seconds=settings.MODERATION_SWEEP_AFTER_SECONDS)
+    sent = 0
+    for case_id in ModerationCase.objects.stale_queued(before).values_list("pk", flat=True):
+        check_content.delay(case_id)
+        ModerationCase.objects.filter(pk=case_id).update(queued_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def akismet_problem() -> str:
+    """Why Akismet is not usable right now, for the moderators' header ("" when fine)."""
+    if not akismet.is_configured():
+        return "No Akismet key is configured: untrusted content waits for a moderator."
+    message = cache.get(MISCONFIGURED_CACHE_KEY)
+    return f"Akismet is misconfigured: {message}" if message else ""

@@ -1,0 +1,108 @@
+"""How moderation sees a wiki edit (the adapter of moderation.registry).
+
+Edits go live at once; a spam verdict on the current revision restores the previous text
+(a new revision by the system) and hides the spam revision.
+"""
+
+import difflib
+
+from django.conf import settings
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+
+from moderation.akismet import Submission
+from moderation.registry import Summary
+from moderation.states import Status
+from wiki import services
+from wiki.models import Revision
+
+SPAM_FILTER = services.Contributor(user=None, name="Commons spam filter", is_moderator=True)
+
+
+def added_text(old: str, new: str) -> str:
+    """The lines an edit added or changed: what Akismet should judge, not the whole page."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    new_lines = new.splitlines()
+    added = []
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            added.extend(new_lines[j1:j2])
+    return "\n".join(added)
+
+
+def _previous(revision: Revision) -> Revision | None:
+    return revision.article.revisions.filter(number__lt=revision.number).order_by("-number").first()
+
+
+class RevisionAdapter:
+    def submission(self, revision: Revision) -> Submission:
+        previous = _previous(revision)
+        author = revision.author
+        fields = {
+            "comment_type": "wiki-edit",
+            "comment_author": revision.author_name,
+            "comment_author_email": author.email if author else "",
+            "comment_content": added_text(previous.source if previous else "", revision.source),
+            "permalink": settings.AKISMET_BLOG_URL.rstrip("/") + revision.get_absolute_url(),
+            "comment_date_gmt": revision.created_at.isoformat(),
+            "comment_post_modified_gmt": (
+                previous.created_at.isoformat() if previous else revision.created_at.isoformat()
+            ),
+            "blog_lang": "en",
+            "blog_charset": "UTF-8",
+        }
+        if author is not None and author.is_staff:
+            fields["user_role"] = "administrator"
+        return Submission(user_ip=revision.author_ip or "", fields=fields)
+
+    def may_act_on_spam(self, revision: Revision) -> bool:
+        return revision.article.current_revision_id == revision.pk
+
+    def apply_status(self, revision: Revision, *, old: str, new: str) -> str:
+        if new == Status.SPAM:
+            note = ""
+            article = revision.article
+            if article.current_revision_id == revision.pk:
+                previous = _previous(revision)
+                if previous is not None:
+                    restored = services.revert_article(
+                        article=article,
+                        number=previous.number,
+                        contributor=SPAM_FILTER,
+                        summary=f"Reverted spam (revision {revision.number})",
+                    )
+                    note = f"restored revision {previous.number} as revision {restored.number}"
+                else:
+                    services.archive_article(article=article, moderator=SPAM_FILTER)
+                    note = "a new article that was spam: archived"
+            services.set_revision_hidden(revision=revision, hidden=True, moderator=SPAM_FILTER)
+            return "; ".join(filter(None, [note, f"revision {revision.number} hidden"]))
+        if old == Status.SPAM and revision.is_hidden:
+            services.set_revision_hidden(revision=revision, hidden=False, moderator=SPAM_FILTER)
+            return f"revision {revision.number} visible again (its text was not restored)"
+        return ""
+
+    def hold(self, revision: Revision, *, held: bool) -> None:
+        """Revisions are not flagged by readers; nothing to hold."""
+
+    def prefetch(self, revisions: list[Revision]) -> None:
+        prefetch_related_objects(revisions, "article", "author")
+
+    def summary(self, revision: Revision) -> Summary:
+        article = revision.article
+        diff_url = ""
+        if revision.number > 1:
+            diff_url = reverse(
+                "wiki:diff", args=[article.slug, revision.number - 1, revision.number]
+            )
+        return Summary(
+            kind="edit",
+            title=article.title,
+            url=revision.get_absolute_url(),
+            html=revision.html,
+            author_name=revision.author_name,
+            author_ip=revision.author_ip,
+            author_email=revision.author.email if revision.author else "",
+            created_at=revision.created_at,
+            diff_url=diff_url,
+        )
