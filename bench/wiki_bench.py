@@ -58,6 +58,12 @@ def main() -> None:
         "render_markdown, 50 KB",
         timed(lambda: render_markdown(texts[0], existing_slugs=existing_slugs), 30),
     )
+    from tests.wiki.test_markup import PATHOLOGICAL
+
+    for name, source in PATHOLOGICAL.items():
+        table.row(
+            f"render hostile 50 KB: {name}"[:46], timed(lambda s=source: render_markdown(s), 1)
+        )
     state = {"base": None, "i": 0}
 
     def save() -> None:
