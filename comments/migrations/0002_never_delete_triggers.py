@@ -2,25 +2,9 @@
 
 from django.db import migrations
 
-FORBID_DELETE = """
-CREATE TRIGGER comments_comment_never_delete BEFORE DELETE ON comments_comment
-    FOR EACH ROW EXECUTE FUNCTION commons_forbid_delete();
-CREATE TRIGGER comments_commentedit_never_delete BEFORE DELETE ON comments_commentedit
-    FOR EACH ROW EXECUTE FUNCTION commons_forbid_delete();
-"""
+from commons.dbtriggers import forbid_delete_sql, on_postgresql
 
-ALLOW_DELETE = """
-DROP TRIGGER IF EXISTS comments_commentedit_never_delete ON comments_commentedit;
-DROP TRIGGER IF EXISTS comments_comment_never_delete ON comments_comment;
-"""
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
+FORBID_DELETE, ALLOW_DELETE = forbid_delete_sql(["comments_comment", "comments_commentedit"])
 
 
 class Migration(migrations.Migration):

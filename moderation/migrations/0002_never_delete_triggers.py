@@ -2,24 +2,11 @@
 
 from django.db import migrations
 
-TABLES = ["moderation_moderationcase", "moderation_moderationevent", "moderation_flag"]
+from commons.dbtriggers import forbid_delete_sql, on_postgresql
 
-FORBID_DELETE = "\n".join(
-    f"CREATE TRIGGER {table}_never_delete BEFORE DELETE ON {table} "
-    "FOR EACH ROW EXECUTE FUNCTION commons_forbid_delete();"
-    for table in TABLES
+FORBID_DELETE, ALLOW_DELETE = forbid_delete_sql(
+    ["moderation_moderationcase", "moderation_moderationevent", "moderation_flag"]
 )
-ALLOW_DELETE = "\n".join(
-    f"DROP TRIGGER IF EXISTS {table}_never_delete ON {table};" for table in TABLES
-)
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
 
 
 class Migration(migrations.Migration):

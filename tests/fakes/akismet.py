@@ -40,7 +40,6 @@ import argparse
 import contextlib
 import logging
 import signal
-import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -50,6 +49,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from moderation.akismet import RedirectingTransport
 
 logger = logging.getLogger(__name__)
 
@@ -283,31 +284,6 @@ class FakeAkismetServer:
         self.stop()
 
 
-class _RedirectingTransport(httpx.BaseTransport):
-    def __init__(self, base_url: str, forward_to: httpx.BaseTransport | None) -> None:
-        self._base = httpx.URL(base_url)
-        if forward_to is None:
-            # Plain http never negotiates TLS, so skip loading the CA bundle (~0.1 s); the
-            # bare context still verifies, and trusts nothing.
-            https = self._base.scheme == "https"
-            verify = True if https else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            forward_to = httpx.HTTPTransport(verify=verify)
-        self._forward_to = forward_to
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(
-            scheme=self._base.scheme,
-            host=self._base.host,
-            port=self._base.port,
-            path=self._base.path.rstrip("/") + request.url.path,
-        )
-        request.headers["Host"] = request.url.netloc.decode("ascii")
-        return self._forward_to.handle_request(request)
-
-    def close(self) -> None:
-        self._forward_to.close()
-
-
 def redirecting_transport(
     base_url: str, *, forward_to: httpx.BaseTransport | None = None
 ) -> httpx.BaseTransport:
@@ -317,7 +293,7 @@ def redirecting_transport(
     with base ``http://127.0.0.1:8765/akismet/`` goes to
     ``http://127.0.0.1:8765/akismet/1.1/verify-key``. The client's timeouts still apply.
     """
-    return _RedirectingTransport(base_url, forward_to)
+    return RedirectingTransport(base_url, forward_to=forward_to)
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -6,6 +6,8 @@ left to the database owner (test runs use it to reset tables).
 
 from django.db import migrations
 
+from commons.dbtriggers import on_postgresql
+
 FORBID_DELETE = """
 CREATE OR REPLACE FUNCTION commons_forbid_delete() RETURNS trigger AS $$
 BEGIN
@@ -41,14 +43,6 @@ DROP FUNCTION IF EXISTS wiki_revision_keep_source();
 DROP TRIGGER IF EXISTS wiki_revision_never_delete ON wiki_revision;
 DROP TRIGGER IF EXISTS wiki_article_never_delete ON wiki_article;
 """
-
-
-def on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
 
 
 class Migration(migrations.Migration):
