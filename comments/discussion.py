@@ -20,6 +20,7 @@ class Node:
     comment: Comment
     shown: str  # "full", "removed" or "hidden"
     can_change: bool = False
+    is_own: bool = False
     on_old_revision: bool = False
     children: list[Node] = field(default_factory=list)
 
@@ -107,6 +108,7 @@ def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id)
             comment=comment,
             shown=shown,
             can_change=shown == "full" and (is_moderator or (user_id is not None and own)),
+            is_own=own,
             on_old_revision=comment.revision_id is not None
             and comment.revision_id != current_revision_id,
         )

@@ -27,6 +27,7 @@ class _Urls:
         self.avatar = reverse("comments:avatar", args=["0" * 32]).replace("0" * 32, PLACEHOLDER)
         self.edit = reverse("comments:edit", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         self.remove = reverse("comments:remove", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
+        self.flag = reverse("comments:flag", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         current = article.current_revision
         self.diff = (
             reverse("wiki:diff", args=[article.slug, 1, current.number]).replace(
@@ -107,6 +108,16 @@ def _comment(node: Node, urls: _Urls, discussion_open: bool) -> str:
     if node.can_change:
         actions.append(format_html('<a href="{}">Edit</a>', urls.fill(urls.edit, comment.pk)))
         actions.append(format_html('<a href="{}">Remove</a>', urls.fill(urls.remove, comment.pk)))
+    elif comment.status == Status.PUBLISHED and not node.is_own:
+        # Not for its author; moderators have Edit and Remove instead.
+        actions.append(
+            format_html(
+                '<a href="{}" rel="nofollow">Flag<span class="visually-hidden"> the comment by {}'
+                "</span></a>",
+                urls.fill(urls.flag, comment.pk),
+                name,
+            )
+        )
     return format_html(
         '<article class="comment comment--full" id="comment-{pk}" aria-label="Comment by {name}">'
         '<header class="comment-head">'

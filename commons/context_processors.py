@@ -1,9 +1,25 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """The site name and the viewer's role, for the base layout."""
+    """The site name and the viewer's role, for the base layout; for moderators, how many
+    items wait in the moderation queue and why Akismet cannot help, if it cannot."""
     from wiki.permissions import can_moderate
 
-    return {"site_name": settings.SITE_NAME, "viewer_is_moderator": can_moderate(request.user)}
+    is_moderator = can_moderate(request.user)
+    context: dict[str, object] = {
+        "site_name": settings.SITE_NAME,
+        "viewer_is_moderator": is_moderator,
+    }
+    if is_moderator:
+        from moderation.models import ModerationCase
+        from moderation.services import akismet_problem
+
+        # Lazy: counted once, when the header shows it, unless the view already counted.
+        context["moderation_waiting"] = SimpleLazyObject(
+            ModerationCase.objects.needs_review().count
+        )
+        context["akismet_problem"] = akismet_problem()
+    return context

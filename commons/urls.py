@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("wiki.urls")),
     path("", include("comments.urls")),
+    path("", include("moderation.urls")),
 ]

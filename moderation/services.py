@@ -47,13 +47,29 @@ def case_for(content) -> ModerationCase | None:
 
 
 @transaction.atomic
-def open_case(*, content, status: str) -> ModerationCase:
+def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> ModerationCase:
     """Start moderating new content from an untrusted author, and queue its spam check.
 
-    Without an Akismet key the content waits for a moderator instead.
+    Without an Akismet key the content waits for a moderator instead. Content a bot sent
+    through the honeypot is kept as blatant spam without asking Akismet.
     """
     from moderation.tasks import check_content
 
+    if caught_by_honeypot:
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=Status.SPAM,
+            state=CheckState.CHECKED,
+            verdict=Verdict.DISCARD,
+        )
+        ModerationEvent.objects.create(
+            case=case,
+            to_status=Status.SPAM,
+            actor_kind=Actor.SYSTEM,
+            reason="The honeypot field was filled in: kept as blatant spam.",
+        )
+        return case
     configured = akismet.is_configured()
     case = ModerationCase.objects.create(
         content_type=content_type_for(content),

@@ -62,19 +62,24 @@ class RevisionAdapter:
         if new == Status.SPAM:
             note = ""
             article = revision.article
-            if article.current_revision_id == revision.pk:
+            is_current = article.current_revision_id == revision.pk
+            if is_current and article.is_archived:
+                return "the article is archived, so its text was left as it is"
+            if is_current:
                 previous = _previous(revision)
-                if previous is not None:
+                if previous is None:
+                    services.archive_article(article=article, moderator=SPAM_FILTER)
+                    return "a new article that was spam: archived"
+                try:
                     restored = services.revert_article(
                         article=article,
                         number=previous.number,
                         contributor=SPAM_FILTER,
                         summary=f"Reverted spam (revision {revision.number})",
                     )
-                    note = f"restored revision {previous.number} as revision {restored.number}"
-                else:
-                    services.archive_article(article=article, moderator=SPAM_FILTER)
-                    note = "a new article that was spam: archived"
+                except services.NothingChanged:
+                    return f"revision {previous.number} has the same text: nothing to restore"
+                note = f"restored revision {previous.number} as revision {restored.number}"
             services.set_revision_hidden(revision=revision, hidden=True, moderator=SPAM_FILTER)
             return "; ".join(filter(None, [note, f"revision {revision.number} hidden"]))
         if old == Status.SPAM and revision.is_hidden:

@@ -1,0 +1,255 @@
+"""The moderators' pages: the queue, its actions and the log. HTTP only.
+
+Each page reads a fixed number of queries whatever its length: cases come with their
+events and flags prefetched, their contents through the GenericForeignKey, and what each
+adapter's summary() reads through its prefetch() hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from moderation import services
+from moderation.forms import DEFAULT_TAB, QUEUE_TABS, BulkActionForm, ReturnToForm
+from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent
+from moderation.registry import Summary, adapter_for, prefetch_for_summaries
+from moderation.states import IllegalMove, Status
+from wiki.permissions import can_moderate
+
+
+@dataclass(frozen=True)
+class Action:
+    service: Callable[..., ModerationCase]
+    done: str  # "... cannot be {done}"
+    success: str  # with "{}": what was acted on
+
+
+ACTIONS: dict[str, Action] = {
+    "approve": Action(services.approve, "approved", "Approved {}."),
+    "spam": Action(services.mark_spam, "marked as spam", "Marked {} as spam."),
+}
+
+
+def moderators_only(view):
+    """Anonymous visitors go to the login page; signed-in non-moderators get a 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            # After logging in, a POST-only address would answer 405: go to the queue.
+            next_url = request.get_full_path() if request.method == "GET" else _queue_url({})
+            return redirect_to_login(next_url)
+        if not can_moderate(request.user):
+            raise PermissionDenied("Only moderators can use the moderation queue and log.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _tab_cases(tab: str) -> QuerySet[ModerationCase]:
+    cases = ModerationCase.objects
+    if tab == "spam":
+        return cases.spam().order_by("-created_at", "-id")
+    if tab == "discarded":
+        return cases.discarded().order_by("-created_at", "-id")
+    if tab == "decided":
+        return cases.recently_decided().order_by("-decided_at", "-id")
+    return cases.needs_review().order_by("created_at", "id")  # the longest waiting first
+
+
+def _for_queue(cases: QuerySet[ModerationCase]) -> QuerySet[ModerationCase]:
+    """Everything one page of the queue shows, in a fixed number of queries."""
+    return cases.select_related("content_type", "decided_by").prefetch_related(
+        Prefetch(
+            "events",
+            queryset=ModerationEvent.objects.select_related("actor").order_by("created_at", "id"),
+        ),
+        Prefetch("flags", queryset=Flag.objects.select_related("reporter").order_by("created_at")),
+        "content",
+    )
+
+
+@dataclass
+class QueueItem:
+    case: ModerationCase
+    summary: Summary | None
+    events: list[ModerationEvent] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def can_approve(self) -> bool:
+        status, state = self.case.status, self.case.state
+        return status in (Status.PENDING, Status.SPAM) or (
+            status == Status.PUBLISHED and state == CheckState.NEEDS_REVIEW
+        )
+
+    @property
+    def can_mark_spam(self) -> bool:
+        return self.case.status in (Status.PENDING, Status.PUBLISHED)
+
+    @property
+    def label(self) -> str:
+        return _describe(self.case, self.summary)
+
+
+def _summaries(cases: list[ModerationCase]) -> dict[int, Summary | None]:
+    """Each case's summary, with every adapter's related rows loaded in bulk first."""
+    prefetch_for_summaries(case.content for case in cases)
+    return {
+        case.pk: adapter_for(case.content).summary(case.content) if case.content else None
+        for case in cases
+    }
+
+
+def _describe(case: ModerationCase, summary: Summary | None) -> str:
+    if summary is None:
+        return f"{case.content_type.name} #{case.object_id}"
+    return f"the {summary.kind} by {summary.author_name} on “{summary.title}”"
+
+
+def _tabs(current: str, counts: dict[str, int]) -> list[dict[str, object]]:
+    return [
+        {"key": key, "label": label, "count": counts.get(key), "current": key == current}
+        for key, label in QUEUE_TABS.items()
+    ]
+
+
+def _queue_url(query: dict[str, object]) -> str:
+    url = reverse("moderation:queue")
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@require_GET
+@moderators_only
+def queue(request: HttpRequest) -> HttpResponse:
+    tab = request.GET.get("tab", DEFAULT_TAB)
+    if tab not in QUEUE_TABS:
+        tab = DEFAULT_TAB
+    paginator = Paginator(_for_queue(_tab_cases(tab)), settings.WIKI_LISTING_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    cases = list(page.object_list)
+    summaries = _summaries(cases)
+    items = [
+        QueueItem(
+            case=case,
+            summary=summaries[case.pk],
+            events=list(case.events.all()),
+            flags=list(case.flags.all()),
+        )
+        for case in cases
+    ]
+    counts = {
+        "review": ModerationCase.objects.needs_review().count(),
+        "spam": ModerationCase.objects.spam().count(),
+        "discarded": ModerationCase.objects.discarded().count(),
+    }
+    context = {
+        "tab": tab,
+        "tab_label": QUEUE_TABS[tab],
+        "tabs": _tabs(tab, counts),
+        "page": page,
+        "items": items,
+        "extra_query": urlencode({"tab": tab}) if tab != DEFAULT_TAB else "",
+        "moderation_waiting": counts["review"],  # the header's count, not counted twice
+    }
+    return render(request, "moderation/queue.html", context)
+
+
+def _act(request: HttpRequest, case: ModerationCase, action: str) -> bool:
+    """Call the action's service on one case; an illegal move becomes a message."""
+    try:
+        ACTIONS[action].service(case=case, moderator=request.user)
+    except IllegalMove as error:
+        case.refresh_from_db(fields=["status"])
+        why = (
+            "it was removed; restore it from its page first"
+            if case.status == Status.REMOVED
+            else str(error)
+        )
+        summary = _summaries([case])[case.pk]
+        messages.error(
+            request,
+            f"Nothing changed: {_describe(case, summary)} cannot be {ACTIONS[action].done}: {why}.",
+        )
+        return False
+    return True
+
+
+def _one(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = get_object_or_404(ModerationCase.objects.select_related("content_type"), pk=pk)
+    back = ReturnToForm(request.POST)
+    back.is_valid()
+    if _act(request, case, action):
+        summary = _summaries([case])[case.pk]
+        messages.success(request, ACTIONS[action].success.format(_describe(case, summary)))
+    return redirect(_queue_url(back.return_query()))
+
+
+@require_POST
+@moderators_only
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _one(request, pk, "approve")
+
+
+@require_POST
+@moderators_only
+def mark_spam(request: HttpRequest, pk: int) -> HttpResponse:
+    return _one(request, pk, "spam")
+
+
+@require_POST
+@moderators_only
+def bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkActionForm(request.POST)
+    if not form.is_valid():
+        for name in ("action", "cases"):
+            for error in form.errors.get(name, []):
+                messages.error(request, error)
+        return redirect(_queue_url(form.return_query()))
+    action = form.cleaned_data["action"]
+    succeeded = sum(_act(request, case, action) for case in form.cleaned_data["cases"])
+    if succeeded:
+        noun = "1 item" if succeeded == 1 else f"{succeeded} items"
+        messages.success(request, ACTIONS[action].success.format(noun))
+    return redirect(_queue_url(form.return_query()))
+
+
+@dataclass(frozen=True)
+class LogRow:
+    event: ModerationEvent
+    summary: Summary | None
+
+
+@require_GET
+@moderators_only
+def log(request: HttpRequest) -> HttpResponse:
+    events = ModerationEvent.objects.select_related("actor", "case", "case__content_type").order_by(
+        "-created_at", "-id"
+    )
+    page = Paginator(events, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    cases = list({event.case_id: event.case for event in rows}.values())
+    # Each row has its own copy of its case: load every content once, for the first copy.
+    prefetch_related_objects(cases, "content")
+    summaries = _summaries(cases)
+    context = {
+        "tabs": _tabs("", {}),
+        "on_log": True,
+        "page": page,
+        "rows": [LogRow(event=event, summary=summaries[event.case_id]) for event in rows],
+    }
+    return render(request, "moderation/log.html", context)
