@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-dev run test lint format worker bench screenshots
+.PHONY: install install-dev run test lint format worker beat bench screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,14 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Against Redis: REDIS_URL=redis://127.0.0.1:6379/0 make worker (and make beat).
+worker: install
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A commons worker --loglevel=INFO
+
+beat: install
+	mkdir -p var
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A commons beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 bench: install-dev
 	$(BIN)/python bench/wiki_bench.py

@@ -23,6 +23,12 @@ class CommentForm(forms.Form):
         error_messages={"required": "Please give an e-mail address (it is never shown)."},
     )
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    # A honeypot: hidden from people (and from assistive technology); bots fill it in.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
     def __init__(self, *args, anonymous: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)

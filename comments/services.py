@@ -78,11 +78,13 @@ def post_comment(
     author: CommentAuthor,
     parent_id: int | None = None,
     submission_key: uuid.UUID | None = None,
+    caught_by_honeypot: bool = False,
 ) -> Comment:
     """Add a comment (or a reply to `parent_id`), published at once for trusted authors.
 
     Replies past COMMENTS_MAX_DEPTH attach at the deepest level. A form submitted twice
-    (same submission_key) gives back the first comment instead of a second one.
+    (same submission_key) gives back the first comment instead of a second one. A form
+    whose honeypot was filled in is kept, as blatant spam.
     """
     body = clean_body(body)
     if author.user is None and not (author.name.strip() and author.email.strip()):
@@ -112,7 +114,11 @@ def post_comment(
         revision=article.current_revision,
         body=body,
         html=render_comment_markdown(body),
-        status=Status.PUBLISHED if is_trusted(user) else Status.PENDING,
+        status=Status.SPAM
+        if caught_by_honeypot
+        else Status.PUBLISHED
+        if is_trusted(user)
+        else Status.PENDING,
         author=user,
         author_name=(user.get_username() if user else author.name.strip())[:100],
         author_email=(user.email if user else author.email.strip())[:254],
@@ -124,7 +130,9 @@ def post_comment(
         submission_key=submission_key,
     )
     comment.save()
-    if comment.status == Status.PENDING:
+    if caught_by_honeypot:
+        moderation.open_case(content=comment, status=Status.SPAM, caught_by_honeypot=True)
+    elif comment.status == Status.PENDING:
         moderation.open_case(content=comment, status=comment.status)
     return comment
 

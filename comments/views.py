@@ -15,9 +15,17 @@ from comments.avatars import identicon_svg
 from comments.discussion import remember_commenter, remember_own_comment
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
+from commons import ratelimit
 from commons.http import client_ip
+from moderation import services as moderation
+from moderation.forms import FlagForm
 from wiki.permissions import can_moderate, get_article_or_404
 from wiki.views import render_article_page
+
+TOO_FAST = (
+    "You are posting faster than we allow. Nothing was lost: your text is below; "
+    "please wait a minute and post it again."
+)
 
 
 @require_POST
@@ -25,6 +33,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_article_or_404(slug)
     anonymous = not request.user.is_authenticated
     form = CommentForm(request.POST, anonymous=anonymous)
+    if form.is_valid() and not ratelimit.allow(
+        "comments", ratelimit.identities_for(request), settings.COMMENTS_RATE_LIMIT
+    ):
+        form.add_error(None, TOO_FAST)
+        return render_article_page(request, article, comment_form=form, status=429)
     if form.is_valid():
         data = form.cleaned_data
         author = services.CommentAuthor(
@@ -43,6 +56,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 author=author,
                 parent_id=data["parent"],
                 submission_key=data["submission_key"],
+                caught_by_honeypot=bool(data["homepage"]),
             )
         except ValidationError as error:
             field_errors = getattr(error, "error_dict", {})
@@ -121,6 +135,36 @@ def remove_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "The comment is removed; replies to it stay in place.")
         return redirect(comment.get_absolute_url())
     return render(request, "comments/comment_remove.html", {"comment": comment})
+
+
+def flag_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Any reader flags a published comment once, with a reason; enough flags hide it."""
+    comment = get_object_or_404(Comment.objects.published().select_related("article"), pk=pk)
+    form = FlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.is_authenticated:
+            reporter, reporter_key = request.user, f"user:{request.user.pk}"
+        else:
+            # By address: dropping cookies must not make one reader count as several.
+            reporter, reporter_key = None, f"ip:{client_ip(request)}"
+        flagged = moderation.flag(
+            content=comment,
+            reporter=reporter,
+            reporter_key=reporter_key,
+            reason=form.cleaned_data["reason"],
+        )
+        if flagged:
+            messages.success(request, "Thank you: moderators will look at this comment.")
+        else:
+            messages.info(request, "You already flagged this comment.")
+        return redirect(comment.get_absolute_url())
+    context = {
+        "comment": comment,
+        "form": form,
+        "flags_to_hide": settings.MODERATION_FLAGS_TO_HIDE,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "comments/comment_flag.html", context, status=status)
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """Site-wide pages: home, sign-up and the health check."""
 
+import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -44,20 +45,35 @@ def signup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Each backing service, ok or not; 503 when any is down."""
-    checks: dict[str, bool] = {}
+    """Each backing service, "ok" or "down"; 503 when any is down."""
+    checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = True
+        checks["database"] = "ok"
     except DatabaseError:
-        checks["database"] = False
+        checks["database"] = "down"
     try:
         cache.set("healthz", "ok", 5)
-        checks["cache"] = cache.get("healthz") == "ok"
+        checks["cache"] = "ok" if cache.get("healthz") == "ok" else "down"
     except Exception:  # noqa: BLE001 - any cache backend failure means "not ok"
-        checks["cache"] = False
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse(
-        {name: "ok" if ok else "down" for name, ok in checks.items()}, status=status
-    )
+        checks["cache"] = "down"
+    checks["broker"] = _broker_status()
+    healthy = all(value.startswith("ok") for value in checks.values())
+    return JsonResponse(checks, status=200 if healthy else 503)
+
+
+def _broker_status() -> str:
+    """A Redis PING on the Celery broker (1 s timeout); no broker means tasks run in-process."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return "ok (in-process)"
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, OSError):
+        return "down"
+    return "ok"

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import UserFactory
@@ -21,6 +22,12 @@ def missing(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and flags in the cache must not leak from one test to another."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

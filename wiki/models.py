@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -37,6 +39,9 @@ class Article(UndeletableModel):
         blank=True,
         related_name="+",
     )
+    # Title (weight A) and current text (weight B), written by wiki.search.update_search_vector
+    # whenever a revision is saved; PostgreSQL only (a plain unused column on SQLite).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -45,6 +50,11 @@ class Article(UndeletableModel):
         indexes = [
             models.Index(
                 fields=["title"], name="wiki_article_live_title", condition=Q(archived_at=None)
+            ),
+            GinIndex(
+                fields=["search_vector"],
+                name="wiki_article_live_search",
+                condition=Q(archived_at=None),
             ),
         ]
         constraints = [

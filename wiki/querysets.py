@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, When
 
 from commons.undeletable import UndeletableQuerySet
 
@@ -22,20 +22,47 @@ class ArticleQuerySet(UndeletableQuerySet):
         return self.only("slug", "title", "updated_at", "archived_at")
 
     def matching(self, query: str) -> ArticleQuerySet:
-        """Live articles whose title or current text holds the query, title hits first."""
-        return (
-            self.live()
-            .filter(Q(title__icontains=query) | Q(current_revision__source__icontains=query))
-            .annotate(
-                title_hit=Case(
-                    When(title__icontains=query, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
+        """Live articles holding every word of `query` in title or current text, none of
+        its `-words`; the more words in the title, the higher (the SQLite search)."""
+        included, excluded = search_words(query)
+        if not included:
+            return self.none()
+        found = self.live()
+        for word in included:
+            found = found.filter(
+                Q(title__icontains=word) | Q(current_revision__source__icontains=word)
             )
-            .order_by("title_hit", "title")
+        for word in excluded:
+            found = found.exclude(title__icontains=word).exclude(
+                current_revision__source__icontains=word
+            )
+        title_hits = sum(
+            (
+                Case(When(title__icontains=word, then=Value(1)), default=Value(0))
+                for word in included
+            ),
+            start=Value(0),
+        )
+        return (
+            found.annotate(title_hits=ExpressionWrapper(title_hits, output_field=IntegerField()))
+            .order_by("-title_hits", "title", "pk")
             .for_listing()
         )
+
+
+def search_words(query: str) -> tuple[list[str], list[str]]:
+    """The words to find and those to exclude (`-word`), quotes dropped, at most 8 each."""
+    included: list[str] = []
+    excluded: list[str] = []
+    for term in query.split():
+        negative = term.startswith("-") and len(term) > 1
+        word = term.lstrip("-").strip("\"'")
+        if not word or word == "OR":
+            continue
+        bucket = excluded if negative else included
+        if word.casefold() not in {known.casefold() for known in bucket} and len(bucket) < 8:
+            bucket.append(word)
+    return included, excluded
 
 
 class RevisionQuerySet(UndeletableQuerySet):

@@ -20,6 +20,7 @@ from moderation.trust import is_trusted
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
+from wiki.search import update_search_vector
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _add_revision(
     contributor: Contributor,
     base_number: int | None,
 ) -> Revision:
-    """Append the next revision, make it current and rewrite the article's link table."""
+    """Append the next revision, make it current, re-index it for search, rewrite its links."""
     previous = article.current_revision
     rendered = render_article(source, existing_slugs=existing_slugs)
     size = len(source.encode("utf-8", "surrogatepass"))
@@ -154,6 +155,7 @@ def _add_revision(
     article.title = title
     article.updated_at = revision.created_at
     article.save(update_fields=["current_revision", "title", "updated_at"])
+    update_search_vector(article=article, title=title, source=source)
     _rewrite_links(article, rendered.link_slugs)
     return revision
 

@@ -7,6 +7,7 @@ app_name = "wiki"
 urlpatterns = [
     path("recent/", views.recent_changes, name="recent"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.suggest, name="suggest"),
     path("users/<str:username>/", views.user_contributions, name="user"),
     path("wiki/<slug:slug>/", views.article_detail, name="article"),
     path("wiki/<slug:slug>/edit/", views.article_edit, name="edit"),

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
 from django.utils.text import slugify
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from comments.discussion import commenter_initial, discussion_for, own_comment_ids
 from comments.forms import CommentForm
 from comments.rendering import render_events
+from commons import ratelimit
 from commons.http import client_ip, form_body_is_utf8
 from wiki import services
 from wiki.diffs import diff_texts
@@ -33,6 +34,8 @@ from wiki.permissions import (
     get_article_or_404,
     get_revision_or_404,
 )
+from wiki.search import PAGE_SIZE as SEARCH_PAGE_SIZE
+from wiki.search import clean_query, search_articles, suggest_titles
 
 
 def contributor_for(request: HttpRequest) -> services.Contributor:
@@ -154,6 +157,13 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             return _render_edit(request, article, slug, form, status=400)
         preview = render_markdown(source, existing_slugs=services.existing_slugs)
         return _render_edit(request, article, slug, form, preview=preview)
+    if not ratelimit.allow("edits", ratelimit.identities_for(request), settings.EDITS_RATE_LIMIT):
+        form.add_error(
+            None,
+            "You are saving faster than we allow. Nothing was lost: your text is below; "
+            "please wait a minute and save again.",
+        )
+        return _render_edit(request, article, slug, form, status=429)
     try:
         result = services.save_edit(
             slug=slug,
@@ -425,15 +435,13 @@ def recent_changes(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:200]
+    query = clean_query(request.GET.get("q", ""))
     page = None
     if query:
         exact = Article.objects.live().filter(slug=slugify(query)).first()
         if exact is not None and exact.title.casefold() == query.casefold():
             return redirect(exact)
-        page = Paginator(Article.objects.matching(query), settings.WIKI_LISTING_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = Paginator(search_articles(query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "page": page,
@@ -442,6 +450,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "can_create": can_edit(request.user, None),
     }
     return render(request, "wiki/search.html", context)
+
+
+@require_GET
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Titles of live articles starting with `q`, for the header search box."""
+    return JsonResponse({"results": suggest_titles(request.GET.get("q", ""))})
 
 
 @require_GET

@@ -22,7 +22,7 @@ def test_editor_creates_edits_compares_and_reverts(page):
 
     page.goto("/wiki/river-commons/")
     page.get_by_role("link", name="Create the article").click()
-    page.get_by_label("Title").fill("River commons")
+    page.get_by_role("textbox", name="Title", exact=True).fill("River commons")
     page.get_by_label("Text (Markdown)").fill(
         "Rivers are shared by **everyone** downstream.\n\nSee [[Water rights]].\n"
     )

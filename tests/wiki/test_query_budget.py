@@ -27,4 +27,3 @@ def test_page_queries_do_not_grow_with_revisions(client, user, signed_in, page):
     many = queries_for(client, page.format(slug=big.slug))
     assert few == many
     assert many <= 6
-
