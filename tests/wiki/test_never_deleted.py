@@ -60,3 +60,36 @@ def test_the_stored_html_may_be_refreshed(user):
     with connection.cursor() as cursor:
         cursor.execute("UPDATE wiki_revision SET html = '<p>fresh</p>'")
     assert article.revisions.get().html == "<p>fresh</p>"
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "table",
+    [
+        "comments_comment",
+        "comments_commentedit",
+        "moderation_moderationcase",
+        "moderation_moderationevent",
+        "moderation_flag",
+    ],
+)
+def test_raw_sql_cannot_delete_discussion_or_moderation_records(user, table):
+    from comments.services import CommentAuthor, edit_comment, post_comment
+    from moderation.services import flag
+
+    article = make_article(texts=("a\n",), user=user)
+    comment = post_comment(
+        article=article, body="first", author=CommentAuthor(user=user, ip="192.0.2.1")
+    )
+    edit_comment(comment=comment, body="second", editor=user)
+    flag(content=comment, reporter=None, reporter_key="ip:192.0.2.9", reason="rude")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+        (before,) = cursor.fetchone()
+    assert before > 0
+    with (
+        pytest.raises(DatabaseError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
