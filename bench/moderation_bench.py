@@ -54,6 +54,7 @@ def main() -> None:
         "AKISMET_API_URL": server.url,
         "COMMONS_TESTING": "1",
         "LOG_LEVEL": "WARNING",
+        "DATABASE_CONN_MAX_AGE": "60",
     }
     worker = subprocess.Popen(  # noqa: S603 - our own worker
         [

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
+from notifications import services as notifications
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
@@ -157,6 +158,7 @@ def _add_revision(
     article.save(update_fields=["current_revision", "title", "updated_at"])
     update_search_vector(article=article, title=title, source=source)
     _rewrite_links(article, rendered.link_slugs)
+    notifications.revision_saved(revision=revision)  # after commit; trusted authors only
     return revision
 
 
@@ -165,8 +167,9 @@ def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
     stale = WikiLink.objects.filter(source=article).exclude(target_slug__in=slugs)
     stale.delete()
     known = set(WikiLink.objects.filter(source=article).values_list("target_slug", flat=True))
-    for slug in sorted(slugs - known):
-        WikiLink.objects.create(source=article, target_slug=slug)
+    WikiLink.objects.bulk_create(
+        [WikiLink(source=article, target_slug=slug) for slug in sorted(slugs - known)]
+    )
 
 
 def refresh_links_to(slugs: set[str]) -> int:
