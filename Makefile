@@ -50,3 +50,8 @@ beat: install
 bench: install-dev
 	$(BIN)/python bench/wiki_bench.py
 	$(BIN)/python bench/comments_bench.py
+	$(BIN)/python bench/moderation_bench.py
+	$(BIN)/python bench/search_bench.py
+
+screenshots: install-dev
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser -q

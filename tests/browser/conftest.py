@@ -49,7 +49,14 @@ def page(browser, live_server):
 
 
 def screenshot(page, name: str) -> None:
-    """Save a full-page screenshot when SCREENSHOTS_DIR is set (make screenshots)."""
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+    """Save full-page screenshots at desktop and phone widths when SCREENSHOTS_DIR is set
+    (make screenshots)."""
+    if not SCREENSHOTS:
+        return
+    folder = Path(SCREENSHOTS)
+    folder.mkdir(parents=True, exist_ok=True)
+    desktop = page.viewport_size
+    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(desktop)
