@@ -23,6 +23,11 @@ class CommentForm(forms.Form):
         error_messages={"required": "Please give an e-mail address (it is never shown)."},
     )
     website = forms.URLField(label="Website", required=False, assume_scheme="https")
+    notify = forms.BooleanField(
+        label="Notify me of replies",
+        required=False,
+        help_text="By e-mail, once you confirm the address; every e-mail has a link to stop.",
+    )
     # A honeypot: hidden from people (and from assistive technology); bots fill it in.
     homepage = forms.CharField(
         label="Leave this field empty",
@@ -34,7 +39,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.anonymous = anonymous
         if not anonymous:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "notify"):
                 del self.fields[name]
 
 

@@ -6,6 +6,8 @@ from django.db.models import prefetch_related_objects
 from comments.models import Comment
 from moderation.akismet import Submission
 from moderation.registry import Summary
+from moderation.states import Status
+from notifications import services as notifications
 
 
 class CommentAdapter:
@@ -32,6 +34,8 @@ class CommentAdapter:
     def apply_status(self, comment: Comment, *, old: str, new: str) -> str:
         comment.status = new
         comment.save(update_fields=["status"])
+        if new == Status.PUBLISHED:
+            notifications.comment_published(comment=comment)  # mails leave after commit
         return ""
 
     def may_act_on_spam(self, comment: Comment) -> bool:

@@ -19,6 +19,7 @@ from moderation import services as moderation
 from moderation.models import Actor
 from moderation.states import Status, check_move
 from moderation.trust import is_trusted
+from notifications import services as notifications
 from wiki.markup import render_comment_markdown
 from wiki.models import Article
 
@@ -134,6 +135,8 @@ def post_comment(
         moderation.open_case(content=comment, status=Status.SPAM, caught_by_honeypot=True)
     elif comment.status == Status.PENDING:
         moderation.open_case(content=comment, status=comment.status)
+    else:
+        notifications.comment_published(comment=comment)
     return comment
 
 

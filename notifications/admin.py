@@ -1,0 +1,37 @@
+"""Watches, subscriptions and deliveries in the admin: read only; people change them
+through the site's buttons and the links in their e-mails."""
+
+from django.contrib import admin
+
+from notifications.models import Delivery, Preference, Subscription, Watch
+from wiki.admin import NoDeleteAdmin
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Watch)
+class WatchAdmin(ReadOnlyAdmin):
+    list_display = ["user", "article", "created_at"]
+    list_select_related = ["user", "article"]
+    search_fields = ["user__username", "article__title"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "mail_replies"]
+    list_select_related = ["user"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "comment", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["confirmed_at", "unsubscribed_at"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["key", "created_at", "sent_at"]
+    search_fields = ["key"]

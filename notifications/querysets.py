@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class WatchQuerySet(models.QuerySet):
+    def for_user(self, user) -> "WatchQuerySet":
+        """A user's watches, most recently changed article first, with its latest revision
+        (one query, whatever the number of articles)."""
+        return (
+            self.filter(user=user)
+            .select_related("article__current_revision")
+            .order_by("-article__updated_at", "-pk")
+        )

@@ -1,0 +1,75 @@
+"""Watching and e-mail links: HTTP only. Parse, authorize, call one service, respond."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from notifications import services
+from notifications.models import Watch
+from wiki.permissions import get_article_or_404
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET shows whether the user watches the article, with the star; POST toggles it."""
+    article = get_article_or_404(slug)
+    if request.method != "POST":
+        watching = services.is_watching(user=request.user, article=article)
+        context = {"article": article, "watching": watching}
+        return render(request, "notifications/article_watch.html", context)
+    watching = services.toggle_watch(user=request.user, article=article)
+    if watching:
+        messages.success(request, f"You are watching “{article.title}”: edits are e-mailed to you.")
+    else:
+        messages.success(request, f"You no longer watch “{article.title}”.")
+    following = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        following = article.get_absolute_url()
+    return redirect(following)
+
+
+@login_required
+@require_GET
+def watchlist(request: HttpRequest) -> HttpResponse:
+    paginator = Paginator(Watch.objects.for_user(request.user), settings.WIKI_LISTING_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "notifications/watchlist.html", {"page": page})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (mail scanners follow links), POST unsubscribes; no sign-in needed."""
+    try:
+        target = services.read_unsubscribe_token(token)
+    except services.BadToken as error:
+        return render(request, "notifications/bad_link.html", {"error": error}, status=400)
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        return render(request, "notifications/unsubscribed.html", {"target": target})
+    return render(request, "notifications/unsubscribe_confirm.html", {"target": target})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Double opt-in: GET shows a button, POST confirms."""
+    try:
+        subscription = services.subscription_for_token(token)
+    except services.BadToken as error:
+        return render(request, "notifications/bad_link.html", {"error": error}, status=400)
+    confirmed = False
+    if request.method == "POST":
+        subscription = services.confirm_subscription(token=token)
+        confirmed = True
+    context = {"subscription": subscription, "article": subscription.comment.article}
+    context["confirmed"] = confirmed
+    return render(request, "notifications/subscription_confirm.html", context)
