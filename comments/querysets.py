@@ -16,6 +16,30 @@ class CommentQuerySet(UndeletableQuerySet, TreeQuerySet):
         """What readers see: published and not hidden pending review."""
         return self.comments().filter(status=Status.PUBLISHED, is_held=False)
 
+    def for_recent_changes(self) -> CommentQuerySet:
+        """Published comments on live articles, newest first, with article and author;
+        never the private fields (e-mail, IP, user agent)."""
+        return (
+            self.published()
+            .filter(article__archived_at__isnull=True)
+            .select_related("article", "author")
+            .defer("body", "author_email", "author_ip", "user_agent", "referrer")
+            .order_by("-created_at", "-id")
+        )
+
+    def by_author(self, user) -> CommentQuerySet:
+        return self.for_recent_changes().filter(author=user)
+
+    def for_article_feed(self, article) -> CommentQuerySet:
+        """An article's published comments for its feed, newest first."""
+        return (
+            self.published()
+            .filter(article=article)
+            .select_related("article")
+            .defer("body", "author_email", "author_ip", "user_agent", "referrer")
+            .order_by("-created_at", "-id")
+        )
+
     def for_article(self, article) -> CommentQuerySet:
         return self.comments().filter(article=article)
 

@@ -19,6 +19,7 @@ from commons import ratelimit
 from commons.http import client_ip
 from moderation import services as moderation
 from moderation.forms import FlagForm
+from notifications import services as notifications
 from wiki.permissions import can_moderate, get_article_or_404
 from wiki.views import render_article_page
 
@@ -65,6 +66,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             if anonymous:
                 remember_commenter(request.session, author)
                 remember_own_comment(request.session, comment)
+                if data.get("notify") and comment.status != "spam":
+                    notifications.subscribe_anonymous(comment=comment, email=author.email)
             if comment.status == "published":
                 messages.success(request, "Your comment is posted.")
             else:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "wiki",
     "comments",
     "moderation",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -255,3 +256,16 @@ MODERATION_FLAGS_TO_HIDE = env_int("MODERATION_FLAGS_TO_HIDE", 3)
 # Rate limits per IP and per user: "count/seconds".
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "10/60")
 EDITS_RATE_LIMIT = os.environ.get("EDITS_RATE_LIMIT", "20/60")
+
+# E-mail: the console in development (tests use Django's in-memory outbox).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Commons <noreply@localhost>")
+# The site's own address, for absolute links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# For the SMTP backend; a short timeout so a stuck server fails the task, which retries.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("wiki.urls")),
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Case, ExpressionWrapper, IntegerField, Q, Value, When
+from datetime import datetime
+
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Q, Value, When
+from django.db.models.functions import Lower
 
 from commons.undeletable import UndeletableQuerySet
 
@@ -20,6 +23,29 @@ class ArticleQuerySet(UndeletableQuerySet):
     def for_listing(self) -> ArticleQuerySet:
         """Index rows: titles and timestamps only, never the texts."""
         return self.only("slug", "title", "updated_at", "archived_at")
+
+    def for_index(self) -> ArticleQuerySet:
+        """The A to Z index: live articles by title, case ignored, titles only."""
+        return self.live().for_listing().order_by(Lower("title"), "pk")
+
+    def wanted(self):
+        """Slugs live articles link to that lead nowhere (no live article, no redirect to
+        one), as dicts of `target_slug` and `links` (how many articles link there), the most
+        wanted first. One grouped query over the link table."""
+        link_model = self.model._meta.get_field("outgoing_links").related_model
+        redirect_model = self.model._meta.get_field("redirects").related_model
+        live_slugs = self.model.objects.live().values("slug")
+        redirected = redirect_model.objects.filter(article__archived_at__isnull=True).values(
+            "old_slug"
+        )
+        return (
+            link_model.objects.filter(source__archived_at__isnull=True)
+            .exclude(target_slug__in=live_slugs)
+            .exclude(target_slug__in=redirected)
+            .values("target_slug")
+            .annotate(links=Count("id"))
+            .order_by("-links", "target_slug")
+        )
 
     def matching(self, query: str) -> ArticleQuerySet:
         """Live articles holding every word of `query` in title or current text, none of
@@ -85,6 +111,29 @@ class RevisionQuerySet(UndeletableQuerySet):
 
     def by_author(self, user) -> RevisionQuerySet:
         return self.for_recent_changes().filter(author=user)
+
+    def for_article_feed(self, article) -> RevisionQuerySet:
+        """An article's revisions for its feed, newest first, without their texts."""
+        return (
+            self.without_text()
+            .filter(article=article)
+            .select_related("article")
+            .order_by("-created_at", "-id")
+        )
+
+    def without_minor(self) -> RevisionQuerySet:
+        return self.filter(is_minor=False)
+
+    def creations(self) -> RevisionQuerySet:
+        """First revisions: the articles' creations."""
+        return self.filter(number=1)
+
+    def activity_since(self, since: datetime) -> dict[str, int]:
+        """How many edits to live articles since `since`, and by how many people (one
+        aggregate query; anonymous editors count once per shown name)."""
+        return self.filter(article__archived_at__isnull=True, created_at__gte=since).aggregate(
+            edits=Count("id"), people=Count("author_name", distinct=True)
+        )
 
     def visible(self) -> RevisionQuerySet:
         """Revisions whose text the public may read."""

@@ -1,11 +1,15 @@
 from django.urls import path
 
 from wiki import views
+from wiki.feeds import ArticleRevisionsFeed, RecentChangesFeed
 
 app_name = "wiki"
 
 urlpatterns = [
     path("recent/", views.recent_changes, name="recent"),
+    path("feeds/recent/", RecentChangesFeed(), name="recent_feed"),
+    path("articles/", views.article_index, name="index"),
+    path("wanted/", views.wanted_articles, name="wanted"),
     path("search/", views.search, name="search"),
     path("search/suggest/", views.suggest, name="suggest"),
     path("users/<str:username>/", views.user_contributions, name="user"),
@@ -24,4 +28,5 @@ urlpatterns = [
     path("wiki/<slug:slug>/lock/", views.article_lock, name="lock"),
     path("wiki/<slug:slug>/move/", views.article_move, name="move"),
     path("wiki/<slug:slug>/links/", views.article_links, name="links"),
+    path("wiki/<slug:slug>/feed/", ArticleRevisionsFeed(), name="article_feed"),
 ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from html import unescape
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,15 +14,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.http import urlencode
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_POST
 
 from comments.discussion import commenter_initial, discussion_for, own_comment_ids
 from comments.forms import CommentForm
+from comments.models import Comment
 from comments.rendering import render_events
 from commons import ratelimit
 from commons.http import client_ip, form_body_is_utf8
+from notifications.services import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm
@@ -103,6 +109,7 @@ def render_article_page(
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
+        "watching": is_watching(user=request.user, article=article),
         "discussion": discussion,
         "discussion_html": render_events(
             discussion.events, article=article, discussion_open=discussion_open
@@ -426,11 +433,85 @@ def article_links(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "wiki/article_links.html", context)
 
 
+def _comment_excerpt(html: str, length: int = 200) -> str:
+    """Plain text of a comment's sanitized HTML, shortened; the template escapes it."""
+    return Truncator(unescape(strip_tags(html)).strip()).chars(length)
+
+
+def _with_excerpts(comments) -> list:
+    rows = list(comments)
+    for comment in rows:
+        comment.excerpt = _comment_excerpt(comment.html)
+    return rows
+
+
 @require_GET
 def recent_changes(request: HttpRequest) -> HttpResponse:
-    revisions = Revision.objects.for_recent_changes()
-    page = Paginator(revisions, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "wiki/recent_changes.html", {"page": page})
+    """Every revision (or, ?tab=comments, every published comment) newest first."""
+    tab = "comments" if request.GET.get("tab") == "comments" else "edits"
+    hide_minor = request.GET.get("hideminor") == "1"
+    new_only = request.GET.get("new") == "1"
+    filters = {"hideminor": "1"} if hide_minor else {}
+    if new_only:
+        filters["new"] = "1"
+    activity = None
+    if tab == "comments":
+        rows = Comment.objects.for_recent_changes()
+        extra_query = urlencode({"tab": "comments"})
+    else:
+        rows = Revision.objects.for_recent_changes()
+        if hide_minor:
+            rows = rows.without_minor()
+        if new_only:
+            rows = rows.creations()
+        extra_query = urlencode(filters)
+        activity = Revision.objects.activity_since(timezone.now() - timedelta(days=7))
+    page = Paginator(rows, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tab": tab,
+        "page": page,
+        "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
+        "hide_minor": hide_minor,
+        "new_only": new_only,
+        "edits_query": urlencode(filters),
+        "extra_query": extra_query,
+        "activity": activity,
+    }
+    return render(request, "wiki/recent_changes.html", context)
+
+
+@require_GET
+def wanted_articles(request: HttpRequest) -> HttpResponse:
+    """Missing articles that live articles link to, the most linked first."""
+    page = Paginator(Article.objects.wanted(), settings.WIKI_LISTING_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [
+        {**row, "title": row["target_slug"].replace("-", " ").capitalize()}
+        for row in page.object_list
+    ]
+    return render(request, "wiki/wanted.html", {"page": page, "rows": rows})
+
+
+INDEX_PAGE_SIZE = 100
+
+
+def _index_letter(title: str) -> str:
+    first = title[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+@require_GET
+def article_index(request: HttpRequest) -> HttpResponse:
+    """Every live article A to Z, under a heading per first letter."""
+    page = Paginator(Article.objects.for_index(), INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups: list[tuple[str, list[Article]]] = []
+    for article in page.object_list:
+        letter = _index_letter(article.title)
+        if not groups or groups[-1][0] != letter:
+            groups.append((letter, []))
+        groups[-1][1].append(article)
+    return render(request, "wiki/article_index.html", {"page": page, "groups": groups})
 
 
 @require_GET
@@ -460,8 +541,25 @@ def suggest(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's revisions (?tab=edits) or published comments (?tab=comments), with counts."""
     person = get_object_or_404(get_user_model(), username=username)
-    page = Paginator(Revision.objects.by_author(person), settings.WIKI_LISTING_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    tab = "comments" if request.GET.get("tab") == "comments" else "edits"
+    edits = Revision.objects.by_author(person)
+    comments = Comment.objects.by_author(person)
+    shown, other = (comments, edits) if tab == "comments" else (edits, comments)
+    page = Paginator(shown, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_count, other_count = page.paginator.count, other.count()
+    counts = (
+        {"edits": other_count, "comments": shown_count}
+        if tab == "comments"
+        else {"edits": shown_count, "comments": other_count}
     )
-    return render(request, "wiki/user_contributions.html", {"person": person, "page": page})
+    context = {
+        "person": person,
+        "tab": tab,
+        "page": page,
+        "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
+        "counts": counts,
+        "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+    }
+    return render(request, "wiki/user_contributions.html", context)
