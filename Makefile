@@ -15,8 +15,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; fi
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

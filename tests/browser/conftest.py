@@ -60,3 +60,16 @@ def screenshot(page, name: str) -> None:
     page.set_viewport_size({"width": 360, "height": 740})
     page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
     page.set_viewport_size(desktop)
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A page whose context bypasses the Content Security Policy, so axe-core can be
+    injected (tests/browser/axe.py); the site's own scripts still load as usual."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
