@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from comments import services
 from comments.models import Comment, CommentEdit
-from wiki.admin import NoDeleteAdmin
+from commons.admin import NoDeleteAdmin
 from wiki.permissions import can_moderate
 
 

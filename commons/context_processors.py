@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 def site(request: HttpRequest) -> dict[str, object]:
     """The site name and the viewer's role, for the base layout; for moderators, how many
     items wait in the moderation queue and why Akismet cannot help, if it cannot."""
-    from wiki.permissions import can_moderate
+    from commons.roles import can_moderate
 
     is_moderator = can_moderate(request.user)
     context: dict[str, object] = {

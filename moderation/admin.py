@@ -7,11 +7,11 @@ moderation.services.
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from commons.admin import NoDeleteAdmin
 from moderation import services
 from moderation.models import Flag, ModerationCase, ModerationEvent
 from moderation.registry import adapter_for
 from moderation.states import IllegalMove
-from wiki.admin import NoDeleteAdmin
 
 
 class _ReadOnlyInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from wiki.permissions import can_moderate
+from commons.roles import can_moderate
 
 ContributionCounter = Callable[[object], int]
 _counters: list[ContributionCounter] = []

@@ -23,12 +23,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from commons.roles import can_moderate
 from moderation import services
 from moderation.forms import DEFAULT_TAB, QUEUE_TABS, BulkActionForm, ReturnToForm
 from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent
 from moderation.registry import Summary, adapter_for, prefetch_for_summaries
 from moderation.states import IllegalMove, Status
-from wiki.permissions import can_moderate
 
 
 @dataclass(frozen=True)

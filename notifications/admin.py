@@ -3,8 +3,8 @@ through the site's buttons and the links in their e-mails."""
 
 from django.contrib import admin
 
+from commons.admin import NoDeleteAdmin
 from notifications.models import Delivery, Preference, Subscription, Watch
-from wiki.admin import NoDeleteAdmin
 
 
 class ReadOnlyAdmin(NoDeleteAdmin):

@@ -6,6 +6,7 @@ Nothing here deletes; changes go through wiki.services like everywhere else.
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from commons.admin import NoDeleteAdmin
 from wiki import services
 from wiki.models import Article, Revision
 from wiki.permissions import can_moderate
@@ -17,21 +18,6 @@ def _moderator(request) -> services.Contributor:
         name=request.user.get_username(),
         is_moderator=can_moderate(request.user),
     )
-
-
-class NoDeleteAdmin(admin.ModelAdmin):
-    """No delete action, button or permission: Commons never hard-deletes."""
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
 
 class RevisionInline(admin.TabularInline):

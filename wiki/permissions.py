@@ -5,20 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404
 
+from commons.roles import can_moderate
 from wiki.models import Article, Revision
-
-
-def can_moderate(user) -> bool:
-    """Moderators are superusers and members of the moderators group."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_commons_is_moderator", None)
-    if cached is None:
-        cached = user.groups.filter(name=settings.WIKI_MODERATORS_GROUP).exists()
-        user._commons_is_moderator = cached
-    return cached
 
 
 def can_edit(user, article: Article | None) -> bool:

@@ -164,8 +164,8 @@ def _add_revision(
 
 def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
     """Make the link table hold exactly the links of the article's current text."""
-    stale = WikiLink.objects.filter(source=article).exclude(target_slug__in=slugs)
-    stale.delete()
+    # Link rows are derived from the current text, not contributions: rewriting them is safe.
+    WikiLink.objects.filter(source=article).exclude(target_slug__in=slugs).delete()
     known = set(WikiLink.objects.filter(source=article).values_list("target_slug", flat=True))
     WikiLink.objects.bulk_create(
         [WikiLink(source=article, target_slug=slug) for slug in sorted(slugs - known)]

@@ -1,0 +1,16 @@
+"""Site-wide roles, shared by every app (moderation included, which knows no wiki code)."""
+
+from django.conf import settings
+
+
+def can_moderate(user) -> bool:
+    """Moderators are superusers and members of the moderators group (cached per user)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_commons_is_moderator", None)
+    if cached is None:
+        cached = user.groups.filter(name=settings.WIKI_MODERATORS_GROUP).exists()
+        user._commons_is_moderator = cached
+    return cached
