@@ -1,0 +1,38 @@
+"""The one door from Markdown to safe HTML, for articles and for comments.
+
+Markdown (python-markdown, with raw HTML switched off) builds an element tree;
+our tree processors resolve wiki links, mark external links and add the table
+of contents; nh3 then cleans the serialized HTML against an explicit allow-list,
+with our own URL scheme check on top of nh3's.
+
+This package is that door; its modules are private:
+
+- `_policy`: what may reach the page (URL scheme checks, nh3 allow-lists);
+- `_extensions`: python-markdown processors we replace, where upstream takes
+  quadratic time or passes too much through (fences, tables, footnotes,
+  code spans, link scans, code highlighting);
+- `_links`: wiki links, red links, bare URLs and the tree pass over links;
+- `_render`: the Markdown instance and the render functions;
+- `_state`: what one render carries between processors.
+"""
+
+from wiki.markup._policy import EXTERNAL_LINK_REL, is_safe_url
+from wiki.markup._render import (
+    RenderedArticle,
+    render_article,
+    render_comment_markdown,
+    render_markdown,
+    wiki_link_slugs,
+)
+from wiki.markup._state import ExistingSlugs
+
+__all__ = [
+    "EXTERNAL_LINK_REL",
+    "ExistingSlugs",
+    "RenderedArticle",
+    "is_safe_url",
+    "render_article",
+    "render_comment_markdown",
+    "render_markdown",
+    "wiki_link_slugs",
+]
