@@ -8,6 +8,7 @@ from moderation.akismet import Submission
 from moderation.registry import Summary
 from moderation.states import Status
 from notifications import services as notifications
+from wiki.services import article_changed
 
 
 class CommentAdapter:
@@ -34,6 +35,7 @@ class CommentAdapter:
     def apply_status(self, comment: Comment, *, old: str, new: str) -> str:
         comment.status = new
         comment.save(update_fields=["status"])
+        article_changed(comment.article_id)
         if new == Status.PUBLISHED:
             notifications.comment_published(comment=comment)  # mails leave after commit
         return ""
@@ -44,6 +46,7 @@ class CommentAdapter:
     def hold(self, comment: Comment, *, held: bool) -> None:
         comment.is_held = held
         comment.save(update_fields=["is_held"])
+        article_changed(comment.article_id)
 
     def prefetch(self, comments: list[Comment]) -> None:
         prefetch_related_objects(comments, "article", "author")

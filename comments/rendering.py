@@ -7,12 +7,17 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from comments.discussion import Event, Node
+from comments.discussion import Discussion, Event, Node, discussion_for, own_comment_ids
+from comments.models import Comment
+from commons.fragments import fragment_key, get_fragment, store_fragments
 from moderation.states import Status
 
 PLACEHOLDER = "__placeholder__"
@@ -40,6 +45,57 @@ class _Urls:
     @staticmethod
     def fill(pattern: str, value: object) -> str:
         return pattern.replace(PLACEHOLDER, quote(str(value), safe=""))
+
+
+def discussion_page(
+    article, *, user, session, is_moderator: bool, page_number, discussion_open: bool
+) -> tuple[Discussion, SafeString]:
+    """One page of an article's discussion and its HTML.
+
+    Most readers see the discussion as everyone does: they are not moderators and have no
+    comments in it (their own show Edit and Remove, and their pending ones show at all).
+    Their page is rendered once per version of the article and then read from the cache.
+    """
+    own_ids = own_comment_ids(session)
+    if (
+        is_moderator
+        or own_ids
+        or (user.is_authenticated and Comment.objects.filter(article=article, author=user).exists())
+    ):
+        discussion = discussion_for(
+            article, user=user, own_ids=own_ids, is_moderator=is_moderator, page_number=page_number
+        )
+        return discussion, render_events(
+            discussion.events, article=article, discussion_open=discussion_open
+        )
+    return _public_discussion_page(article, page_number, discussion_open)
+
+
+def _public_discussion_page(article, page_number, discussion_open: bool):
+    # One entry for the counts (to resolve the page number), one per rendered page.
+    counts_key = fragment_key("discussion", article.pk, article.cache_version, discussion_open)
+    counts = get_fragment(counts_key)
+    if counts is not None:
+        count, threads = counts
+        page = Paginator(range(threads), settings.COMMENTS_THREADS_PER_PAGE).get_page(page_number)
+        html = get_fragment(f"{counts_key}:{page.number}")
+        if html is not None:
+            return Discussion(count=count, page=page, events=[]), mark_safe(html)  # noqa: S308 - rendered by render_events
+    discussion = discussion_for(
+        article,
+        user=AnonymousUser(),
+        own_ids=frozenset(),
+        is_moderator=False,
+        page_number=page_number,
+    )
+    html = render_events(discussion.events, article=article, discussion_open=discussion_open)
+    store_fragments(
+        {
+            counts_key: (discussion.count, discussion.page.paginator.count),
+            f"{counts_key}:{discussion.page.number}": str(html),
+        }
+    )
+    return discussion, html
 
 
 def render_events(events: list[Event], *, article, discussion_open: bool) -> SafeString:

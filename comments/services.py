@@ -22,6 +22,7 @@ from moderation.trust import is_trusted
 from notifications import services as notifications
 from wiki.markup import render_comment_markdown
 from wiki.models import Article
+from wiki.services import article_changed
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def post_comment(
         submission_key=submission_key,
     )
     comment.save()
+    article_changed(article.pk)
     if caught_by_honeypot:
         moderation.open_case(content=comment, status=Status.SPAM, caught_by_honeypot=True)
     elif comment.status == Status.PENDING:
@@ -168,6 +170,7 @@ def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = Fa
     comment.html = render_comment_markdown(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "html", "edited_at"])
+    article_changed(comment.article_id)
     return comment
 
 
@@ -183,6 +186,7 @@ def remove_comment(*, comment: Comment, by, is_moderator: bool = False) -> Comme
     comment.status_before_removal = comment.status
     comment.status = Status.REMOVED
     comment.save(update_fields=["status", "status_before_removal"])
+    article_changed(comment.article_id)
     moderation.note_move(
         content=comment,
         old=comment.status_before_removal,
@@ -211,6 +215,7 @@ def restore_comment(*, comment: Comment, is_moderator: bool, by=None) -> Comment
     comment.status = restored
     comment.status_before_removal = ""
     comment.save(update_fields=["status", "status_before_removal"])
+    article_changed(comment.article_id)
     moderation.note_move(
         content=comment,
         old=Status.REMOVED,

@@ -200,6 +200,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Cached page fragments (the discussion under an article, diffs) and ETags carry the
+# release: set it to the deployed commit so a new release never serves older HTML.
+COMMONS_RELEASE = os.environ.get("COMMONS_RELEASE", "dev")
+FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
+
 # The wiki
 SITE_NAME = os.environ.get("SITE_NAME", "Commons")
 WIKI_MAIN_PAGE_SLUG = "main-page"

@@ -13,6 +13,12 @@ TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 255
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self) -> ArticleQuerySet:
+        # The search vector is as big as the text; only the search's SQL reads it.
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(UndeletableModel):
     """A page of the wiki; its text lives in its revisions, the newest one current."""
 
@@ -39,11 +45,16 @@ class Article(UndeletableModel):
         blank=True,
         related_name="+",
     )
+    # Bumped (wiki.services.article_changed) by every change a reader of the article's pages
+    # could see: its text, state, revisions or discussion. ETags and cached fragments key on
+    # it, so a change can never be served from an older cache entry.
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+    changed_at = models.DateTimeField(default=timezone.now, editable=False)
     # Title (weight A) and current text (weight B), written by wiki.search.update_search_vector
     # whenever a revision is saved; PostgreSQL only (a plain unused column on SQLite).
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["title"]
@@ -66,6 +77,12 @@ class Article(UndeletableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("wiki:article", kwargs={"slug": self.slug})
+
+    @property
+    def cache_version(self) -> str:
+        """What cached copies of the article's pages key on: the version, and the time
+        of the change, in case a restored database hands out an old version number again."""
+        return f"{self.version}.{self.changed_at.timestamp():.6f}"
 
     @property
     def is_archived(self) -> bool:

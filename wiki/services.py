@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -156,10 +158,20 @@ def _add_revision(
     article.title = title
     article.updated_at = revision.created_at
     article.save(update_fields=["current_revision", "title", "updated_at"])
+    article_changed(article.pk)
     update_search_vector(article=article, title=title, source=source)
     _rewrite_links(article, rendered.link_slugs)
     notifications.revision_saved(revision=revision)  # after commit; trusted authors only
     return revision
+
+
+def article_changed(article_id: int) -> None:
+    """Something the article's readers see has changed: new ETag, fresh cached fragments.
+
+    Called by every write to an article, its revisions or its discussion, in the write's
+    transaction, so no reader can cache the new state under the old version.
+    """
+    Article.objects.filter(pk=article_id).update(version=F("version") + 1, changed_at=Now())
 
 
 def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
@@ -190,6 +202,7 @@ def refresh_links_to(slugs: set[str]) -> int:
         html = render_article(revision.source, existing_slugs=existing_slugs).html
         if html != revision.html:
             Revision.objects.filter(pk=revision.pk).update(html=html)
+            article_changed(article.pk)
             count += 1
     return count
 
@@ -362,6 +375,7 @@ def archive_article(*, article: Article, moderator: Contributor) -> Article:
     article.archived_at = timezone.now()
     article.archived_by = moderator.user
     article.save(update_fields=["archived_at", "archived_by"])
+    article_changed(article.pk)
     slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     transaction.on_commit(lambda: refresh_links_to(slugs))
     return article
@@ -377,6 +391,7 @@ def restore_article(*, article: Article, moderator: Contributor) -> Article:
     article.archived_at = None
     article.archived_by = None
     article.save(update_fields=["archived_at", "archived_by"])
+    article_changed(article.pk)
     slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     transaction.on_commit(lambda: refresh_links_to(slugs))
     return article
@@ -388,6 +403,7 @@ def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) 
     article.is_locked = locked
     article.locked_by = moderator.user if locked else None
     article.save(update_fields=["is_locked", "locked_by"])
+    article_changed(article.pk)
     return article
 
 
@@ -402,4 +418,5 @@ def set_revision_hidden(*, revision: Revision, hidden: bool, moderator: Contribu
     revision.is_hidden = hidden
     revision.hidden_by = moderator.user if hidden else None
     revision.save(update_fields=["is_hidden", "hidden_by"])
+    article_changed(revision.article_id)
     return revision

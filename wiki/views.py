@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import timedelta
 from html import unescape
@@ -13,17 +14,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import strip_tags
-from django.utils.http import urlencode
+from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_GET, require_POST
 
-from comments.discussion import commenter_initial, discussion_for, own_comment_ids
+from comments.discussion import commenter_initial, own_comment_ids
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.rendering import render_events
+from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.http import client_ip, form_body_is_utf8
 from notifications.services import is_watching
@@ -80,10 +83,24 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def render_article_page(
     request: HttpRequest, article: Article, *, comment_form: CommentForm | None = None, status=200
 ) -> HttpResponse:
-    """The article's current text, then its discussion (with a bound form after an error)."""
+    """The article's current text, then its discussion (with a bound form after an error).
+
+    A plain view of a live article carries an ETag and Last-Modified, and a browser that
+    already holds this version gets a 304 before anything is rendered.
+    """
     is_moderator = can_moderate(request.user)
     anonymous = not request.user.is_authenticated
     discussion_open = not article.is_archived and not article.is_locked
+    watching = is_watching(user=request.user, article=article)
+    etag = None
+    if comment_form is None and status == 200 and not article.is_archived:
+        etag = _article_etag(request, article, is_moderator=is_moderator, watching=watching)
+        if etag is not None:
+            unchanged = get_conditional_response(
+                request, etag=etag, last_modified=int(article.changed_at.timestamp())
+            )
+            if unchanged is not None:
+                return _revalidate_always(unchanged)
     if comment_form is None:
         reply_to = request.GET.get("reply", "")
         comment_form = CommentForm(
@@ -94,14 +111,15 @@ def render_article_page(
             },
             anonymous=anonymous,
         )
-    discussion = None
+    discussion = discussion_html = None
     if not article.is_archived or is_moderator:
-        discussion = discussion_for(
+        discussion, discussion_html = discussion_page(
             article,
             user=request.user,
-            own_ids=own_comment_ids(request.session),
+            session=request.session,
             is_moderator=is_moderator,
             page_number=request.GET.get("page"),
+            discussion_open=discussion_open,
         )
     context = {
         "article": article,
@@ -109,20 +127,59 @@ def render_article_page(
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
-        "watching": is_watching(user=request.user, article=article),
+        "watching": watching,
         "discussion": discussion,
-        "discussion_html": render_events(
-            discussion.events, article=article, discussion_open=discussion_open
-        )
-        if discussion
-        else "",
+        "discussion_html": discussion_html,
         "discussion_open": discussion_open,
         "comment_form": comment_form,
         "replying_to": comment_form["parent"].value(),
     }
     if article.is_archived and status == 200:
         status = 410
-    return render(request, "wiki/article_detail.html", context, status=status)
+    response = render(request, "wiki/article_detail.html", context, status=status)
+    if etag is not None:
+        response.headers["ETag"] = etag
+        response.headers["Last-Modified"] = http_date(article.changed_at.timestamp())
+        _revalidate_always(response)
+    return response
+
+
+def _article_etag(
+    request: HttpRequest, article: Article, *, is_moderator: bool, watching: bool
+) -> str | None:
+    """Everything the page shows depends on: the article's version and the viewer's state.
+
+    None when a one-off message is waiting to be shown: that page is never reused.
+    """
+    if len(messages.get_messages(request)):
+        return None
+    session = request.session
+    parts = (
+        settings.COMMONS_RELEASE,
+        article.pk,
+        article.cache_version,
+        request.user.pk,
+        is_moderator,
+        watching,
+        sorted(request.GET.lists()),
+        sorted(own_comment_ids(session)),
+        sorted(commenter_initial(session).items()),
+        _csrf_secret(request),
+    )
+    return f'"{hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()}"'
+
+
+def _csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret this response's forms carry: the browser's cookie, or the new one
+    this response sets (so the next visit, sending it back, can get a 304)."""
+    get_token(request)
+    return request.META["CSRF_COOKIE"]
+
+
+def _revalidate_always(response: HttpResponse) -> HttpResponse:
+    """Browsers keep the page but ask each time; shared caches never keep it."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
