@@ -59,20 +59,46 @@ def remember_own_comment(session, comment: Comment) -> None:
     session[SESSION_OWN_COMMENTS] = [*ids, comment.pk]
 
 
+def split_into_pages(threads: list[tuple[int, int]], per_page: int) -> list[tuple[int, int]]:
+    """Group threads, given as (lft, rght) in order, into pages of whole threads holding
+    about `per_page` comments each; the tree bounds of each page. A thread longer than a
+    page has a page to itself.
+    """
+    pages: list[tuple[int, int]] = []
+    first = last = None
+    size = 0
+    for lft, rght in threads:
+        comments = (rght - lft + 1) // 2
+        if first is not None and size + comments > per_page:
+            pages.append((first, last))
+            first, size = None, 0
+        if first is None:
+            first = lft
+        last, size = rght, size + comments
+    if first is not None:
+        pages.append((first, last))
+    return pages
+
+
+def discussion_pages(article) -> list[tuple[int, int]]:
+    """The tree bounds of each page of an article's discussion (one query)."""
+    threads = Comment.objects.threads(article).values_list("lft", "rght")
+    return split_into_pages(list(threads), settings.COMMENTS_PER_PAGE)
+
+
 def discussion_for(
     article, *, user, own_ids: frozenset[int], is_moderator: bool, page_number=None
 ) -> Discussion:
     """The count, one page of whole threads, and what the viewer may see and do in them.
 
-    Four queries: the count, the page of thread bounds (and its count), the comments.
+    Three queries: the count, the bounds of the pages, the page's comments.
     """
     count = Comment.objects.published().filter(article=article).count()
-    paginator = Paginator(Comment.objects.threads(article), settings.COMMENTS_THREADS_PER_PAGE)
-    page = paginator.get_page(page_number)
-    threads = list(page.object_list)
-    if not threads:
+    page = Paginator(discussion_pages(article), 1).get_page(page_number)
+    if not page.object_list:
         return Discussion(count=count, page=page, events=[])
-    comments = Comment.objects.in_range(article, threads[0].lft, threads[-1].rght).annotate(
+    lft, rght = page.object_list[0]
+    comments = Comment.objects.in_range(article, lft, rght).annotate(
         revision_number=F("revision__number")
     )
     nodes = _visible_tree(

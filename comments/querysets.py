@@ -45,7 +45,7 @@ class CommentQuerySet(UndeletableQuerySet, TreeQuerySet):
 
     def threads(self, article) -> CommentQuerySet:
         """The top-level comments of an article's discussion, oldest first."""
-        return self.filter(article=article, level=1).order_by("lft").only("id", "lft", "rght")
+        return self.filter(article=article, level=1).order_by("lft")
 
     def in_range(self, article, lft: int, rght: int) -> CommentQuerySet:
         """Every comment of `article` between two tree bounds: a page of whole threads."""

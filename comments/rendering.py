@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.urls import reverse
@@ -76,8 +75,8 @@ def _public_discussion_page(article, page_number, discussion_open: bool):
     counts_key = fragment_key("discussion", article.pk, article.cache_version, discussion_open)
     counts = get_fragment(counts_key)
     if counts is not None:
-        count, threads = counts
-        page = Paginator(range(threads), settings.COMMENTS_THREADS_PER_PAGE).get_page(page_number)
+        count, pages = counts
+        page = Paginator(range(pages), 1).get_page(page_number)
         html = get_fragment(f"{counts_key}:{page.number}")
         if html is not None:
             return Discussion(count=count, page=page, events=[]), mark_safe(html)  # noqa: S308 - rendered by render_events

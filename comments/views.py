@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from comments import services
 from comments.avatars import identicon_svg
-from comments.discussion import remember_commenter, remember_own_comment
+from comments.discussion import discussion_pages, remember_commenter, remember_own_comment
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 from commons import ratelimit
@@ -83,15 +83,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """/comments/<id>/ leads to the comment on its article's page (the right page of threads)."""
     comment = get_object_or_404(Comment.objects.comments().select_related("article"), pk=pk)
-    thread = (
-        Comment.objects.filter(
-            article=comment.article, level=1, lft__lte=comment.lft, rght__gte=comment.rght
-        )
-        .values_list("lft", flat=True)
-        .first()
-    )
-    before = Comment.objects.filter(article=comment.article, level=1, lft__lt=thread).count()
-    page = before // settings.COMMENTS_THREADS_PER_PAGE + 1
+    pages = discussion_pages(comment.article)
+    page = next(n for n, (lft, rght) in enumerate(pages, 1) if lft <= comment.lft <= rght)
     url = comment.article.get_absolute_url()
     if page > 1:
         url += f"?page={page}"

@@ -43,9 +43,9 @@ def test_discussion_queries_do_not_grow_with_comments(client, user, moderator, s
     few = queries(client, small.get_absolute_url())
     many = queries(client, big.get_absolute_url())
     assert few == many
-    assert many <= 10
+    assert many <= 9
     assert b"1000 comments" in client.get(big.get_absolute_url()).content
     # Read again, the discussion comes from the cache: the comments table is not touched.
     again = captured_queries(client, big.get_absolute_url())
     assert not [sql for sql in again if '"comments_comment"."lft"' in sql]
-    assert len(again) == many - 4
+    assert len(again) == many - 3  # the count, the page bounds, the comments

@@ -135,7 +135,7 @@ def test_a_comment_on_an_older_revision_links_to_the_diff(client, article, moder
 
 
 def test_the_permalink_leads_to_the_comment_on_its_page(client, article, moderator, settings):
-    settings.COMMENTS_THREADS_PER_PAGE = 2
+    settings.COMMENTS_PER_PAGE = 2
     author = signed_in(moderator)
     comments = [post(article, f"thread {i}", author=author) for i in range(3)]
     reply = post(article, "reply", author=author, parent=comments[2])
