@@ -28,8 +28,8 @@ def get_fragment(key: str):
         return None
 
 
-def store_fragments(values: dict[str, object]) -> None:
+def store_fragments(values: dict[str, object], timeout: int | None = None) -> None:
     try:
-        cache.set_many(values, settings.FRAGMENT_CACHE_SECONDS)
+        cache.set_many(values, timeout or settings.FRAGMENT_CACHE_SECONDS)
     except (RedisError, OSError) as error:
         logger.warning("fragment cache unreachable: %s", error)

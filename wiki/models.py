@@ -3,6 +3,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,6 +62,11 @@ class Article(UndeletableModel):
         indexes = [
             models.Index(
                 fields=["title"], name="wiki_article_live_title", condition=Q(archived_at=None)
+            ),
+            # Recent changes asks for the latest change; the A to Z index sorts by title.
+            models.Index(fields=["changed_at"], name="wiki_article_changed"),
+            models.Index(
+                Lower("title"), "id", name="wiki_article_live_az", condition=Q(archived_at=None)
             ),
             GinIndex(
                 fields=["search_vector"],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Q, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Lower
 
 from commons.undeletable import UndeletableQuerySet
@@ -19,6 +19,10 @@ class ArticleQuerySet(UndeletableQuerySet):
     def with_current_revision(self) -> ArticleQuerySet:
         """The article page's one query: the article, its current revision and its author."""
         return self.select_related("current_revision", "current_revision__author")
+
+    def last_change(self) -> datetime | None:
+        """When any article, its revisions or its discussion last changed (an index scan)."""
+        return self.aggregate(latest=Max("changed_at"))["latest"]
 
     def for_listing(self) -> ArticleQuerySet:
         """Index rows: titles and timestamps only, never the texts."""

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import strip_tags
@@ -28,7 +29,9 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.rendering import discussion_page
 from commons import ratelimit
+from commons.fragments import fragment_key
 from commons.http import client_ip, form_body_is_utf8
+from commons.pagecache import anonymous_page, cached_page, is_anonymous_reader, store_page
 from notifications.services import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
@@ -69,7 +72,12 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    article = (
+        Article.objects.with_current_revision()
+        .defer("current_revision__source")  # the page shows the stored HTML
+        .filter(slug=slug)
+        .first()
+    )
     if article is None:
         moved = _redirect_for_old_slug(slug)
         if moved is not None:
@@ -86,21 +94,38 @@ def render_article_page(
     """The article's current text, then its discussion (with a bound form after an error).
 
     A plain view of a live article carries an ETag and Last-Modified, and a browser that
-    already holds this version gets a 304 before anything is rendered.
+    already holds this version gets a 304 before anything is rendered. Anonymous readers
+    share one rendered copy of each version (commons.pagecache).
     """
     is_moderator = can_moderate(request.user)
+    watching = is_watching(user=request.user, article=article)
+    if comment_form is not None or status != 200 or article.is_archived:
+        return _article_response(request, article, comment_form, status, is_moderator, watching)
+    etag = _article_etag(request, article, is_moderator=is_moderator, watching=watching)
+    if etag is None:
+        return _article_response(request, article, comment_form, status, is_moderator, watching)
+    last_modified = article.changed_at.timestamp()
+    unchanged = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if unchanged is not None:
+        return _revalidate_always(unchanged)
+    requested_page = request.GET.get("page", "1")
+    page_key = None
+    if is_anonymous_reader(request) and set(request.GET) <= {"page"}:
+        page_key = fragment_key("article", article.pk, article.cache_version, requested_page)
+    response = page_key and cached_page(request, page_key)
+    if not response:
+        response = _article_response(request, article, None, status, is_moderator, watching)
+        shown_page = response.context_data["discussion"].page.number
+        if page_key and requested_page == str(shown_page):  # not every ?page=junk
+            store_page(page_key, response)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    return _revalidate_always(response)
+
+
+def _article_response(request, article, comment_form, status, is_moderator, watching):
     anonymous = not request.user.is_authenticated
     discussion_open = not article.is_archived and not article.is_locked
-    watching = is_watching(user=request.user, article=article)
-    etag = None
-    if comment_form is None and status == 200 and not article.is_archived:
-        etag = _article_etag(request, article, is_moderator=is_moderator, watching=watching)
-        if etag is not None:
-            unchanged = get_conditional_response(
-                request, etag=etag, last_modified=int(article.changed_at.timestamp())
-            )
-            if unchanged is not None:
-                return _revalidate_always(unchanged)
     if comment_form is None:
         reply_to = request.GET.get("reply", "")
         comment_form = CommentForm(
@@ -136,12 +161,7 @@ def render_article_page(
     }
     if article.is_archived and status == 200:
         status = 410
-    response = render(request, "wiki/article_detail.html", context, status=status)
-    if etag is not None:
-        response.headers["ETag"] = etag
-        response.headers["Last-Modified"] = http_date(article.changed_at.timestamp())
-        _revalidate_always(response)
-    return response
+    return TemplateResponse(request, "wiki/article_detail.html", context, status=status).render()
 
 
 def _article_etag(
@@ -302,18 +322,21 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         allow_empty_first_page=True,
     )
     page = paginator.get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    latest = article.current_revision_id
-    context = {
-        "article": article,
-        "page": page,
-        "rows": rows,
-        "latest_id": latest,
-        "is_moderator": can_moderate(request.user),
-        "can_edit": can_edit(request.user, article),
-        "can_move": can_move(request.user, article),
-    }
-    return render(request, "wiki/article_history.html", context)
+
+    def render_history() -> HttpResponse:
+        context = {
+            "article": article,
+            "page": page,
+            "rows": list(page.object_list),
+            "latest_id": article.current_revision_id,
+            "is_moderator": can_moderate(request.user),
+            "can_edit": can_edit(request.user, article),
+            "can_move": can_move(request.user, article),
+        }
+        return render(request, "wiki/article_history.html", context)
+
+    key = fragment_key("history", article.pk, article.cache_version, page.number)
+    return anonymous_page(request, key, render_history)
 
 
 @require_GET
@@ -334,6 +357,11 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @require_GET
 def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
     article = get_article_or_404(slug)
+    key = fragment_key("diff", article.pk, article.cache_version, a, b)
+    return anonymous_page(request, key, lambda: _render_diff(request, article, a, b))
+
+
+def _render_diff(request: HttpRequest, article: Article, a: int, b: int) -> HttpResponse:
     old = get_revision_or_404(article, a)
     new = get_revision_or_404(article, b)
     readable = can_read_revision(request.user, old) and can_read_revision(request.user, new)
@@ -504,7 +532,29 @@ def _with_excerpts(comments) -> list:
 
 @require_GET
 def recent_changes(request: HttpRequest) -> HttpResponse:
-    """Every revision (or, ?tab=comments, every published comment) newest first."""
+    """Every revision (or, ?tab=comments, every published comment) newest first.
+
+    Anonymous readers share a copy of the first pages until anything changes; a minute
+    at most, as "the last 7 days" moves on.
+    """
+    key = None
+    params = request.GET
+    if (
+        is_anonymous_reader(request)
+        and set(params) <= {"tab", "hideminor", "new", "page"}
+        and params.get("page", "1") in RECENT_PAGES_KEPT
+    ):
+        changed = Article.objects.last_change()
+        key = fragment_key(
+            "recent", changed and changed.timestamp(), urlencode(sorted(params.items()))
+        )
+    return anonymous_page(request, key, lambda: _render_recent_changes(request), timeout=60)
+
+
+RECENT_PAGES_KEPT = frozenset(str(number) for number in range(1, 11))
+
+
+def _render_recent_changes(request: HttpRequest) -> HttpResponse:
     tab = "comments" if request.GET.get("tab") == "comments" else "edits"
     hide_minor = request.GET.get("hideminor") == "1"
     new_only = request.GET.get("new") == "1"

@@ -1,0 +1,75 @@
+"""Whole pages for readers who are nobody in particular: signed out, without a session,
+no message waiting. Their page is the same for all of them but for two form fields, the
+CSRF token and the comment form's submission key; those are cut out when the page is
+stored and filled in fresh for each reader.
+
+Keys hold the version of what the page shows (see commons.fragments), so pages are never
+invalidated, only left to expire.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from commons.fragments import get_fragment, store_fragments
+
+_PER_READER = re.compile(rb'(name="(?:csrfmiddlewaretoken|submission_key)" value=")[^"]*(")')
+_CSRF = b"\x00csrf\x00"
+_SUBMISSION_KEY = b"\x00submission-key\x00"
+
+
+def is_anonymous_reader(request: HttpRequest) -> bool:
+    """Signed out, no session (so no comments of their own), nothing to tell them."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not len(messages.get_messages(request))
+    )
+
+
+def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The stored page with this reader's CSRF token and a new submission key, or None."""
+    stored = get_fragment(key)
+    if stored is None:
+        return None
+    status, content_type, body = stored
+    body = body.replace(_CSRF, get_token(request).encode())
+    body = body.replace(_SUBMISSION_KEY, str(uuid.uuid4()).encode())
+    return HttpResponse(body, status=status, content_type=content_type)
+
+
+def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> None:
+    """Keep a freshly rendered page, its per-reader fields cut out."""
+
+    def cut(match: re.Match) -> bytes:
+        field = _CSRF if b"csrfmiddlewaretoken" in match.group(1) else _SUBMISSION_KEY
+        return match.group(1) + field + match.group(2)
+
+    body = _PER_READER.sub(cut, response.content)
+    store_fragments({key: (response.status_code, response["Content-Type"], body)}, timeout)
+
+
+def anonymous_page(
+    request: HttpRequest,
+    key: str | None,
+    render: Callable[[], HttpResponse],
+    timeout: int | None = None,
+) -> HttpResponse:
+    """For anonymous readers, the page stored under `key` (rendered and stored on the
+    first visit); for everyone else, and when `key` is None, a page rendered afresh."""
+    if key is None or not is_anonymous_reader(request):
+        return render()
+    response = cached_page(request, key)
+    if response is None:
+        response = render()
+        if response.status_code == 200:
+            store_page(key, response, timeout)
+    return response
