@@ -47,20 +47,28 @@ class _Urls:
 
 
 def discussion_page(
-    article, *, user, session, is_moderator: bool, page_number, discussion_open: bool
+    article,
+    *,
+    user,
+    session,
+    is_moderator: bool,
+    page_number,
+    discussion_open: bool,
+    viewer_commented: bool | None = None,
 ) -> tuple[Discussion, SafeString]:
     """One page of an article's discussion and its HTML.
 
     Most readers see the discussion as everyone does: they are not moderators and have no
     comments in it (their own show Edit and Remove, and their pending ones show at all).
     Their page is rendered once per version of the article and then read from the cache.
+    `viewer_commented`, when the caller already knows it, saves asking.
     """
     own_ids = own_comment_ids(session)
-    if (
-        is_moderator
-        or own_ids
-        or (user.is_authenticated and Comment.objects.filter(article=article, author=user).exists())
-    ):
+    if viewer_commented is None:
+        viewer_commented = (
+            user.is_authenticated and Comment.objects.filter(article=article, author=user).exists()
+        )
+    if is_moderator or own_ids or viewer_commented:
         discussion = discussion_for(
             article, user=user, own_ids=own_ids, is_moderator=is_moderator, page_number=page_number
         )

@@ -217,7 +217,7 @@ WIKI_MODERATORS_GROUP = "moderators"
 
 # The discussion
 COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 6)
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 100)  # about; pages hold whole threads
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # about; pages hold whole threads
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 
 # Moderation: authors with this many published contributions are trusted.

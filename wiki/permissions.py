@@ -30,8 +30,14 @@ def can_read_revision(user, revision: Revision) -> bool:
 
 
 def get_article_or_404(slug: str) -> Article:
-    """The article at `slug` in any state, with its current revision."""
-    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    """The article at `slug` in any state, with its current revision (texts loaded only
+    when a page reads them: most pages behind this gate never do)."""
+    article = (
+        Article.objects.with_current_revision()
+        .defer("current_revision__source", "current_revision__html")
+        .filter(slug=slug)
+        .first()
+    )
     if article is None:
         raise Http404("No article at this address.")
     return article

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,7 @@ from commons import ratelimit
 from commons.fragments import fragment_key
 from commons.http import client_ip, form_body_is_utf8
 from commons.pagecache import anonymous_page, cached_page, is_anonymous_reader, store_page
+from notifications.models import Watch
 from notifications.services import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
@@ -72,12 +74,15 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = (
-        Article.objects.with_current_revision()
-        .defer("current_revision__source")  # the page shows the stored HTML
-        .filter(slug=slug)
-        .first()
-    )
+    articles = Article.objects.with_current_revision().defer("current_revision__source")
+    if request.user.is_authenticated:  # what the page asks about the viewer, in the same query
+        articles = articles.annotate(
+            viewer_watches=Exists(Watch.objects.filter(article=OuterRef("pk"), user=request.user)),
+            viewer_commented=Exists(
+                Comment.objects.filter(article=OuterRef("pk"), author=request.user)
+            ),
+        )
+    article = articles.filter(slug=slug).first()
     if article is None:
         moved = _redirect_for_old_slug(slug)
         if moved is not None:
@@ -98,7 +103,9 @@ def render_article_page(
     share one rendered copy of each version (commons.pagecache).
     """
     is_moderator = can_moderate(request.user)
-    watching = is_watching(user=request.user, article=article)
+    watching = getattr(article, "viewer_watches", None)
+    if watching is None:
+        watching = is_watching(user=request.user, article=article)
     if comment_form is not None or status != 200 or article.is_archived:
         return _article_response(request, article, comment_form, status, is_moderator, watching)
     etag = _article_etag(request, article, is_moderator=is_moderator, watching=watching)
@@ -145,6 +152,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
             is_moderator=is_moderator,
             page_number=request.GET.get("page"),
             discussion_open=discussion_open,
+            viewer_commented=getattr(article, "viewer_commented", None),
         )
     context = {
         "article": article,

@@ -5,18 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wiki', '0004_article_version'),
+        ("wiki", "0004_article_version"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['changed_at'], name='wiki_article_changed'),
+            model_name="article",
+            index=models.Index(fields=["changed_at"], name="wiki_article_changed"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(django.db.models.functions.text.Lower('title'), models.F('id'), condition=models.Q(('archived_at', None)), name='wiki_article_live_az'),
+            model_name="article",
+            index=models.Index(
+                django.db.models.functions.text.Lower("title"),
+                models.F("id"),
+                condition=models.Q(("archived_at", None)),
+                name="wiki_article_live_az",
+            ),
         ),
     ]
