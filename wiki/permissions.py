@@ -50,3 +50,16 @@ def get_revision_or_404(article: Article, number: int) -> Revision:
         raise Http404("No such revision.")
     revision.article = article
     return revision
+
+
+def get_sources_or_404(article: Article, *numbers: int) -> list[Revision]:
+    """Revisions `numbers` of `article` in one query, their sources without their HTML."""
+    found = {
+        revision.number: revision
+        for revision in article.revisions.defer("html").filter(number__in=numbers)
+    }
+    if any(number not in found for number in numbers):
+        raise Http404("No such revision.")
+    for revision in found.values():
+        revision.article = article
+    return [found[number] for number in numbers]

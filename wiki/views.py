@@ -47,6 +47,7 @@ from wiki.permissions import (
     can_read_revision,
     get_article_or_404,
     get_revision_or_404,
+    get_sources_or_404,
 )
 from wiki.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from wiki.search import clean_query, search_articles, suggest_titles
@@ -370,8 +371,7 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
 
 
 def _render_diff(request: HttpRequest, article: Article, a: int, b: int) -> HttpResponse:
-    old = get_revision_or_404(article, a)
-    new = get_revision_or_404(article, b)
+    old, new = get_sources_or_404(article, a, b)
     readable = can_read_revision(request.user, old) and can_read_revision(request.user, new)
     context = {
         "article": article,
