@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# make bench SCALE=3: the whole-site benchmark on three times its standard data.
+SCALE ?= 1
 
 .PHONY: install install-dev run test lint format worker beat bench screenshots
 
@@ -53,6 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/comments_bench.py
 	$(BIN)/python bench/moderation_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/http_bench.py --scale $(SCALE)
 
 screenshots: install-dev
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser -q

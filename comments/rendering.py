@@ -80,7 +80,7 @@ def discussion_page(
 
 def _public_discussion_page(article, page_number, discussion_open: bool):
     # One entry for the counts (to resolve the page number), one per rendered page.
-    counts_key = fragment_key("discussion", article.pk, article.cache_version, discussion_open)
+    counts_key = fragment_key("discussion", article.stamp.key, discussion_open)
     counts = get_fragment(counts_key)
     if counts is not None:
         count, pages = counts

@@ -1,3 +1,6 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -12,6 +15,20 @@ from wiki.querysets import ArticleQuerySet, RevisionQuerySet
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class ArticleStamp:
+    """Which article, in which version: what cached copies of its pages and ETags key on."""
+
+    pk: int
+    version: int
+    changed_at: datetime
+
+    @property
+    def key(self) -> str:
+        # The time too, in case a restored database hands out an old version number again.
+        return f"{self.pk}:{self.version}.{self.changed_at.timestamp():.6f}"
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -85,10 +102,8 @@ class Article(UndeletableModel):
         return reverse("wiki:article", kwargs={"slug": self.slug})
 
     @property
-    def cache_version(self) -> str:
-        """What cached copies of the article's pages key on: the version, and the time
-        of the change, in case a restored database hands out an old version number again."""
-        return f"{self.version}.{self.changed_at.timestamp():.6f}"
+    def stamp(self) -> ArticleStamp:
+        return ArticleStamp(self.pk, self.version, self.changed_at)
 
     @property
     def is_archived(self) -> bool:

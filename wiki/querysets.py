@@ -20,6 +20,13 @@ class ArticleQuerySet(UndeletableQuerySet):
         """The article page's one query: the article, its current revision and its author."""
         return self.select_related("current_revision", "current_revision__author")
 
+    def stamp_of(self, slug: str):
+        """The live article's ArticleStamp, or None: one light query, no model built."""
+        from wiki.models import ArticleStamp
+
+        rows = self.live().filter(slug=slug).order_by().values_list("pk", "version", "changed_at")
+        return next((ArticleStamp(*row) for row in rows[:1]), None)
+
     def last_change(self) -> datetime | None:
         """When any article, its revisions or its discussion last changed (an index scan)."""
         return self.aggregate(latest=Max("changed_at"))["latest"]

@@ -39,7 +39,7 @@ from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm
 from wiki.markup import render_markdown
-from wiki.models import Article, ArticleRedirect, Revision
+from wiki.models import Article, ArticleRedirect, ArticleStamp, Revision
 from wiki.permissions import (
     can_edit,
     can_moderate,
@@ -75,6 +75,11 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if is_anonymous_reader(request) and set(request.GET) <= {"page"}:
+        stamp = Article.objects.stamp_of(slug)
+        served = stamp and _served_from_copy(request, stamp)
+        if served:
+            return served
     articles = Article.objects.with_current_revision().defer("current_revision__source")
     if request.user.is_authenticated:  # what the page asks about the viewer, in the same query
         articles = articles.annotate(
@@ -109,25 +114,46 @@ def render_article_page(
         watching = is_watching(user=request.user, article=article)
     if comment_form is not None or status != 200 or article.is_archived:
         return _article_response(request, article, comment_form, status, is_moderator, watching)
-    etag = _article_etag(request, article, is_moderator=is_moderator, watching=watching)
+    etag = _article_etag(request, article.stamp, is_moderator=is_moderator, watching=watching)
     if etag is None:
         return _article_response(request, article, comment_form, status, is_moderator, watching)
-    last_modified = article.changed_at.timestamp()
-    unchanged = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    unchanged = _unchanged(request, etag, article.stamp)
     if unchanged is not None:
-        return _revalidate_always(unchanged)
-    requested_page = request.GET.get("page", "1")
-    page_key = None
-    if is_anonymous_reader(request) and set(request.GET) <= {"page"}:
-        page_key = fragment_key("article", article.pk, article.cache_version, requested_page)
-    response = page_key and cached_page(request, page_key)
-    if not response:
-        response = _article_response(request, article, None, status, is_moderator, watching)
-        shown_page = response.context_data["discussion"].page.number
-        if page_key and requested_page == str(shown_page):  # not every ?page=junk
-            store_page(page_key, response)
+        return unchanged
+    response = _article_response(request, article, None, status, is_moderator, watching)
+    shown_page = response.context_data["discussion"].page.number
+    if (
+        is_anonymous_reader(request)
+        and set(request.GET) <= {"page"}
+        and request.GET.get("page", "1") == str(shown_page)  # not every ?page=junk
+    ):
+        store_page(_article_copy_key(request, article.stamp), response)
+    return _with_validators(response, etag, article.stamp)
+
+
+def _served_from_copy(request: HttpRequest, stamp: ArticleStamp) -> HttpResponse | None:
+    """For an anonymous reader: a 304, or the stored copy of this version, or None."""
+    etag = _article_etag(request, stamp, is_moderator=False, watching=False)
+    unchanged = _unchanged(request, etag, stamp)
+    if unchanged is not None:
+        return unchanged
+    copy = cached_page(request, _article_copy_key(request, stamp))
+    return copy and _with_validators(copy, etag, stamp)
+
+
+def _article_copy_key(request: HttpRequest, stamp: ArticleStamp) -> str:
+    return fragment_key("article", stamp.key, request.GET.get("page", "1"))
+
+
+def _unchanged(request: HttpRequest, etag: str, stamp: ArticleStamp) -> HttpResponse | None:
+    last_modified = int(stamp.changed_at.timestamp())
+    unchanged = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    return _revalidate_always(unchanged) if unchanged is not None else None
+
+
+def _with_validators(response: HttpResponse, etag: str, stamp: ArticleStamp) -> HttpResponse:
     response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
+    response.headers["Last-Modified"] = http_date(stamp.changed_at.timestamp())
     return _revalidate_always(response)
 
 
@@ -174,7 +200,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
 
 
 def _article_etag(
-    request: HttpRequest, article: Article, *, is_moderator: bool, watching: bool
+    request: HttpRequest, stamp: ArticleStamp, *, is_moderator: bool, watching: bool
 ) -> str | None:
     """Everything the page shows depends on: the article's version and the viewer's state.
 
@@ -185,8 +211,7 @@ def _article_etag(
     session = request.session
     parts = (
         settings.COMMONS_RELEASE,
-        article.pk,
-        article.cache_version,
+        stamp.key,
         request.user.pk,
         is_moderator,
         watching,
@@ -319,6 +344,10 @@ def _render_conflict(request, conflict: services.EditConflict, data: dict) -> Ht
 
 @require_GET
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
+    requested = request.GET.get("page", "1")
+    key, copy = _anonymous_copy(request, slug, "history", requested)
+    if copy:
+        return copy
     article = Article.objects.filter(slug=slug).first()
     if article is None:
         moved = _redirect_for_old_slug(slug, "wiki:history")
@@ -331,21 +360,19 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         allow_empty_first_page=True,
     )
     page = paginator.get_page(request.GET.get("page"))
-
-    def render_history() -> HttpResponse:
-        context = {
-            "article": article,
-            "page": page,
-            "rows": list(page.object_list),
-            "latest_id": article.current_revision_id,
-            "is_moderator": can_moderate(request.user),
-            "can_edit": can_edit(request.user, article),
-            "can_move": can_move(request.user, article),
-        }
-        return render(request, "wiki/article_history.html", context)
-
-    key = fragment_key("history", article.pk, article.cache_version, page.number)
-    return anonymous_page(request, key, render_history)
+    context = {
+        "article": article,
+        "page": page,
+        "rows": list(page.object_list),
+        "latest_id": article.current_revision_id,
+        "is_moderator": can_moderate(request.user),
+        "can_edit": can_edit(request.user, article),
+        "can_move": can_move(request.user, article),
+    }
+    response = render(request, "wiki/article_history.html", context)
+    if key and requested == str(page.number):  # not every ?page=junk
+        store_page(key, response)
+    return response
 
 
 @require_GET
@@ -365,12 +392,10 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 @require_GET
 def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
+    key, copy = _anonymous_copy(request, slug, "diff", a, b)
+    if copy:
+        return copy
     article = get_article_or_404(slug)
-    key = fragment_key("diff", article.pk, article.cache_version, a, b)
-    return anonymous_page(request, key, lambda: _render_diff(request, article, a, b))
-
-
-def _render_diff(request: HttpRequest, article: Article, a: int, b: int) -> HttpResponse:
     old, new = get_sources_or_404(article, a, b)
     readable = can_read_revision(request.user, old) and can_read_revision(request.user, new)
     context = {
@@ -383,7 +408,24 @@ def _render_diff(request: HttpRequest, article: Article, a: int, b: int) -> Http
         "right_label": f"Revision {new.number}",
         "can_edit": can_edit(request.user, article),
     }
-    return render(request, "wiki/revision_diff.html", context)
+    response = render(request, "wiki/revision_diff.html", context)
+    if key:
+        store_page(key, response)
+    return response
+
+
+def _anonymous_copy(
+    request: HttpRequest, slug: str, kind: str, *parts: object
+) -> tuple[str | None, HttpResponse | None]:
+    """For an anonymous reader of a live article's page: the key of its shared copy, and
+    the copy when one is stored (one light query). (None, None) for anyone else."""
+    if set(request.GET) - {"page"} or not is_anonymous_reader(request):
+        return None, None
+    stamp = Article.objects.stamp_of(slug)
+    if stamp is None:
+        return None, None
+    key = fragment_key(kind, stamp.key, *parts)
+    return key, cached_page(request, key)
 
 
 @require_GET
