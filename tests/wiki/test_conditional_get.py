@@ -16,6 +16,16 @@ def article(user):
     return make_article(title="Cached page", texts=["First text.\n"], user=user)
 
 
+def second_revision(article, user):
+    services.save_edit(
+        slug=article.slug,
+        title=article.title,
+        source="Second text.\n",
+        base_number=1,
+        contributor=contributor(user),
+    )
+
+
 def revalidate(client, article, etag):
     return client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
 
@@ -34,13 +44,7 @@ def test_a_page_the_browser_already_has_is_answered_304_without_a_body(client, a
 
 def test_an_edit_gives_the_new_text_instead_of_a_304(client, article, user):
     etag = client.get(article.get_absolute_url())["ETag"]
-    services.save_edit(
-        slug=article.slug,
-        title=article.title,
-        source="Second text.\n",
-        base_number=1,
-        contributor=contributor(user),
-    )
+    second_revision(article, user)
 
     response = revalidate(client, article, etag)
 
@@ -60,13 +64,7 @@ def test_a_new_comment_gives_the_page_again(client, article, moderator):
 
 
 def test_a_hidden_revision_and_a_lock_each_change_the_page(client, article, user, moderator):
-    services.save_edit(
-        slug=article.slug,
-        title=article.title,
-        source="Second text.\n",
-        base_number=1,
-        contributor=contributor(user),
-    )
+    second_revision(article, user)
     etag = client.get(article.get_absolute_url())["ETag"]
     services.set_revision_hidden(
         revision=article.revisions.get(number=1),
