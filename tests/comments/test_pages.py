@@ -35,4 +35,6 @@ def test_a_long_discussion_is_read_page_by_page(client, user, moderator, setting
     assert "Thread 1 answers." in first and "Thread 2 opens." not in first
     assert "Page 1 of 3" in first
     assert 'href="?page=2#discussion"' in first  # the next page opens at the discussion
+    assert 'href="?page=3#discussion">Last' in first
+    assert 'href="?page=1#discussion">' in third and "Last" not in third
     assert "Thread 4 answers." in third and "Thread 3 opens." not in third
