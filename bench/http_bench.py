@@ -144,6 +144,15 @@ def form_post(path: str, fields: dict, cookie: str) -> dict:
     }
 
 
+def revalidate(path: str, cookie: str) -> dict:
+    """A GET from a browser that holds the page: its cookies and the ETag it was given."""
+    from django.test import Client
+
+    cookie = f"{cookie}; csrftoken={CSRF}" if cookie else f"csrftoken={CSRF}"
+    etag = Client().get(path, HTTP_COOKIE=cookie)["ETag"]
+    return {"method": "GET", "path": path, "headers": {"Cookie": cookie, "If-None-Match": etag}}
+
+
 def get(path: str, cookie: str = "") -> dict:
     return {"method": "GET", "path": path, "headers": {"Cookie": cookie} if cookie else {}}
 
@@ -209,6 +218,18 @@ def build_rows(args: argparse.Namespace) -> tuple[list[Row], dict[str, dict]]:
     return (
         [
             Row("floor: fixed 12 KB page, same middleware", [get("/bench/floor/")]),
+            Row(
+                "big article, anonymous, browser revalidating",
+                [revalidate(f"/wiki/{BIG_SLUG}/", "")],
+                expect=(304,),
+                target=0.40,
+            ),
+            Row(
+                "big article, signed in, browser revalidating",
+                [revalidate(f"/wiki/{BIG_SLUG}/", reader)],
+                expect=(304,),
+                target=0.25,
+            ),
             Row("big article, anonymous", [get(f"/wiki/{BIG_SLUG}/")], target=0.40),
             Row("small article, anonymous", [get(f"/wiki/{SMALL_SLUG}/")], target=0.40),
             Row("big article, signed in", [get(f"/wiki/{BIG_SLUG}/", reader)], target=0.25),
@@ -247,19 +268,24 @@ def count_queries(request: dict) -> str:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    meta = {
+        "HTTP_" + name.upper().replace("-", "_"): value
+        for name, value in request["headers"].items()
+        if name != "Content-Type"
+    }
     counts = []
     cache.clear()
     for _ in range(1 if request["method"] == "POST" else 2):
         with CaptureQueriesContext(connection) as captured:
             if request["method"] == "GET":
-                Client().get(request["path"], HTTP_COOKIE=request["headers"].get("Cookie", ""))
+                Client().get(request["path"], **meta)
             else:
                 Client().generic(
                     "POST",
                     request["path"],
                     request["body"].replace("{uuid}", secrets.token_hex(16)),
                     content_type="application/x-www-form-urlencoded",
-                    HTTP_COOKIE=request["headers"].get("Cookie", ""),
+                    **meta,
                 )
         counts.append(len(captured))
     return f"{counts[0]}, then {counts[-1]}" if counts[-1] != counts[0] else str(counts[0])
