@@ -38,3 +38,4 @@ def test_a_long_discussion_is_read_page_by_page(client, user, moderator, setting
     assert 'href="?page=3#discussion">Last' in first
     assert 'href="?page=1#discussion">' in third and "Last" not in third
     assert "Thread 4 answers." in third and "Thread 3 opens." not in third
+    assert "page 3 of 3" in third  # the heading says where the reader is
