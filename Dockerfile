@@ -9,10 +9,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     # Run from the source tree: settings find templates/ and static/ beside the apps.
     PYTHONPATH=/app
 
-# Cached pages and ETags carry the release: build with --build-arg COMMONS_RELEASE=<commit>.
-ARG COMMONS_RELEASE=dev
-ENV COMMONS_RELEASE=$COMMONS_RELEASE
-
 RUN useradd --create-home --uid 10001 --user-group commons
 
 WORKDIR /app

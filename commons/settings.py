@@ -4,6 +4,7 @@ The embedded default needs nothing: SQLite under var/, an in-memory cache.
 Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
+import hashlib
 import os
 import sys
 import warnings
@@ -200,9 +201,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# Cached page fragments (the discussion under an article, diffs) and ETags carry the
-# release: set it to the deployed commit so a new release never serves older HTML.
-COMMONS_RELEASE = os.environ.get("COMMONS_RELEASE", "dev")
+
+def _code_digest() -> str:
+    """A digest of the apps' code and the templates: what the pages are made from."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in ("commons", "wiki", "comments", "moderation", "notifications", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+# Cached pages and fragments and ETags carry the release, so a deploy that changes the code
+# or templates never serves pages made by the one before; by default, derived from both.
+COMMONS_RELEASE = os.environ.get("COMMONS_RELEASE") or _code_digest()
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 
 # The wiki

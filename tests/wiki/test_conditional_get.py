@@ -128,3 +128,10 @@ def test_an_archived_article_answers_410_without_validators(client, article, mod
 
     assert response.status_code == 410
     assert "ETag" not in response
+
+
+def test_a_new_release_gives_the_page_again(client, article, settings):
+    etag = client.get(article.get_absolute_url())["ETag"]
+    settings.COMMONS_RELEASE = "the-next-release"
+
+    assert revalidate(client, article, etag).status_code == 200
