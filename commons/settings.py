@@ -203,17 +203,19 @@ LOGGING = {
 
 
 def _code_digest() -> str:
-    """A digest of the apps' code and the templates: what the pages are made from."""
+    """A digest of what pages are made from: the apps' code, the templates and the static
+    files (a stored page names hashed static files that only its own release has)."""
     digest = hashlib.blake2b(digest_size=8)
-    for folder in ("commons", "wiki", "comments", "moderation", "notifications", "templates"):
+    folders = ("commons", "wiki", "comments", "moderation", "notifications", "templates", "static")
+    for folder in folders:
         for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in {".py", ".html"}:
+            if path.suffix in {".py", ".html", ".css", ".js", ".svg"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-# Cached pages and fragments and ETags carry the release, so a deploy that changes the code
-# or templates never serves pages made by the one before; by default, derived from both.
+# Cached pages and fragments and ETags carry the release, so a deploy never serves pages
+# made by the one before; by default, derived from the code, templates and static files.
 COMMONS_RELEASE = os.environ.get("COMMONS_RELEASE") or _code_digest()
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 24 * 3600)
 
