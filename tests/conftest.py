@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from tests.factories import UserFactory
+from tests.fakes.redis import PrivateRedis
 from wiki.services import Contributor
 
 IN_CI = bool(os.environ.get("CI"))
@@ -74,3 +75,25 @@ def akismet_fake(settings):
     akismet.transport_override = fake.transport()
     yield fake
     akismet.transport_override = None
+
+
+@pytest.fixture
+def redis_server():
+    """A private redis-server, so a test may stop it and start it again."""
+    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
+        missing("needs redis-server")
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run on-commit callbacks (the task sends) as a real commit would."""
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import missing
-from tests.moderation.test_worker import PrivateRedis, free_port
+from tests.fakes.redis import PrivateRedis, free_port
 
 pytestmark = pytest.mark.django_db
 

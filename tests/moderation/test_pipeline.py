@@ -25,17 +25,6 @@ def article(moderator):
     return make_article(title="Gardens", texts=("Shared gardens.\n",), user=moderator)
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run on-commit callbacks (the task sends) as a real commit would."""
-
-    def run(fn, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn(*args, **kwargs)
-
-    return run
-
-
 def case_of(content):
     return ModerationCase.objects.get(
         object_id=content.pk, content_type__model=content._meta.model_name

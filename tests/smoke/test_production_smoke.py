@@ -11,7 +11,6 @@ import importlib.util
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import pytest
 from django.db import connection
 
 from tests.conftest import missing
-from tests.moderation.test_worker import PrivateRedis, free_port
+from tests.fakes.redis import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -139,16 +138,6 @@ def database_url() -> str:
         f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST'] or '127.0.0.1'}:"
         f"{db['PORT'] or 5432}/{db['NAME']}"
     )
-
-
-@pytest.fixture
-def redis_server():
-    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
-        missing("needs redis-server")
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_the_production_topology_serves_a_users_walk(redis_server, tmp_path):
