@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,7 +46,9 @@ def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
 
 
 def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> None:
-    """Keep a freshly rendered page, its per-reader fields cut out."""
+    """Keep a freshly rendered page, its per-reader fields cut out (only a 200 is kept)."""
+    if response.status_code != 200:
+        return
 
     def cut(match: re.Match) -> bytes:
         field = _CSRF if b"csrfmiddlewaretoken" in match.group(1) else _SUBMISSION_KEY
@@ -55,21 +56,3 @@ def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> 
 
     body = _PER_READER.sub(cut, response.content)
     store_fragments({key: (response.status_code, response["Content-Type"], body)}, timeout)
-
-
-def anonymous_page(
-    request: HttpRequest,
-    key: str | None,
-    render: Callable[[], HttpResponse],
-    timeout: int | None = None,
-) -> HttpResponse:
-    """For anonymous readers, the page stored under `key` (rendered and stored on the
-    first visit); for everyone else, and when `key` is None, a page rendered afresh."""
-    if key is None or not is_anonymous_reader(request):
-        return render()
-    response = cached_page(request, key)
-    if response is None:
-        response = render()
-        if response.status_code == 200:
-            store_page(key, response, timeout)
-    return response

@@ -1,6 +1,3 @@
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -11,24 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commons.undeletable import UndeletableModel
-from wiki.querysets import ArticleQuerySet, RevisionQuerySet
+from wiki.querysets import ArticleQuerySet, ArticleStamp, RevisionQuerySet
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 255
-
-
-@dataclass(frozen=True)
-class ArticleStamp:
-    """Which article, in which version: what cached copies of its pages and ETags key on."""
-
-    pk: int
-    version: int
-    changed_at: datetime
-
-    @property
-    def key(self) -> str:
-        # The time too, in case a restored database hands out an old version number again.
-        return f"{self.pk}:{self.version}.{self.changed_at.timestamp():.6f}"
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

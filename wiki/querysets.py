@@ -1,11 +1,26 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Max, Q, Value, When
 from django.db.models.functions import Lower
 
 from commons.undeletable import UndeletableQuerySet
+
+
+@dataclass(frozen=True)
+class ArticleStamp:
+    """Which article, in which version: what cached copies of its pages and ETags key on."""
+
+    pk: int
+    version: int
+    changed_at: datetime
+
+    @property
+    def key(self) -> str:
+        # The time too, in case a restored database hands out an old version number again.
+        return f"{self.pk}:{self.version}.{self.changed_at.timestamp():.6f}"
 
 
 class ArticleQuerySet(UndeletableQuerySet):
@@ -20,10 +35,8 @@ class ArticleQuerySet(UndeletableQuerySet):
         """The article page's one query: the article, its current revision and its author."""
         return self.select_related("current_revision", "current_revision__author")
 
-    def stamp_of(self, slug: str):
+    def stamp_of(self, slug: str) -> ArticleStamp | None:
         """The live article's ArticleStamp, or None: one light query, no model built."""
-        from wiki.models import ArticleStamp
-
         rows = self.live().filter(slug=slug).order_by().values_list("pk", "version", "changed_at")
         return next((ArticleStamp(*row) for row in rows[:1]), None)
 

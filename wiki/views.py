@@ -32,7 +32,7 @@ from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.fragments import fragment_key
 from commons.http import client_ip, form_body_is_utf8
-from commons.pagecache import anonymous_page, cached_page, is_anonymous_reader, store_page
+from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
 from notifications.services import is_watching
 from wiki import services
@@ -75,7 +75,7 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
 
 @require_GET
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    if is_anonymous_reader(request) and set(request.GET) <= {"page"}:
+    if _may_share_copy(request):
         stamp = Article.objects.stamp_of(slug)
         served = stamp and _served_from_copy(request, stamp)
         if served:
@@ -122,13 +122,15 @@ def render_article_page(
         return unchanged
     response = _article_response(request, article, None, status, is_moderator, watching)
     shown_page = response.context_data["discussion"].page.number
-    if (
-        is_anonymous_reader(request)
-        and set(request.GET) <= {"page"}
-        and request.GET.get("page", "1") == str(shown_page)  # not every ?page=junk
-    ):
+    if _may_share_copy(request) and request.GET.get("page", "1") == str(shown_page):
+        # Kept under the page it shows, not under every ?page=junk.
         store_page(_article_copy_key(request, article.stamp), response)
     return _with_validators(response, etag, article.stamp)
+
+
+def _may_share_copy(request: HttpRequest) -> bool:
+    """An anonymous reader asking for an article's page, at most with a page number."""
+    return set(request.GET) <= {"page"} and is_anonymous_reader(request)
 
 
 def _served_from_copy(request: HttpRequest, stamp: ArticleStamp) -> HttpResponse | None:
@@ -419,7 +421,7 @@ def _anonymous_copy(
 ) -> tuple[str | None, HttpResponse | None]:
     """For an anonymous reader of a live article's page: the key of its shared copy, and
     the copy when one is stored (one light query). (None, None) for anyone else."""
-    if set(request.GET) - {"page"} or not is_anonymous_reader(request):
+    if not _may_share_copy(request):
         return None, None
     stamp = Article.objects.stamp_of(slug)
     if stamp is None:
@@ -598,7 +600,13 @@ def recent_changes(request: HttpRequest) -> HttpResponse:
         key = fragment_key(
             "recent", changed and changed.timestamp(), urlencode(sorted(params.items()))
         )
-    return anonymous_page(request, key, lambda: _render_recent_changes(request), timeout=60)
+        copy = cached_page(request, key)
+        if copy:
+            return copy
+    response = _render_recent_changes(request)
+    if key:
+        store_page(key, response, timeout=60)
+    return response
 
 
 RECENT_PAGES_KEPT = frozenset(str(number) for number in range(1, 11))
