@@ -15,7 +15,7 @@ from wiki.services import Contributor
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CORPORA = Path(__file__).resolve().parent / "corpora"
 
 
 def missing(reason: str) -> None:

@@ -1,7 +1,7 @@
-"""Every payload of the shared corpora renders inert (rules 1-7 of ../shared/corpora/README.md).
+"""Every payload of the corpora renders inert (rules 1-7 of tests/corpora/README.md).
 
-The corpora live outside the repository, in `../shared/corpora/` from the
-project's root. A missing folder or file fails these tests: it never skips them.
+The corpora are copied into `tests/corpora/`. A missing folder or file fails these
+tests: it never skips them.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from pathlib import Path
 
 import html5lib
 import pytest
 
+from tests.conftest import CORPORA
 from wiki.markup import render_comment_markdown, render_markdown
 
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 ATTACK_PATTERNS = ("xss/*.txt", "xss/*.json", "markdown-xss/*.json", "naughty-strings/blns.json")
 BENIGN_FILE = "markdown-benign/commonmark-spec-0.31.2-examples.json"
 RENDERERS: tuple[Callable[[str], str], ...] = (render_markdown, render_comment_markdown)
@@ -209,7 +208,7 @@ def corpus_files(*patterns: str) -> list[str]:
             for path in CORPORA.glob(pattern)
         }
     )
-    return found or ["<no corpus file found: is ../shared/corpora missing?>"]
+    return found or ["<no corpus file found: is tests/corpora missing?>"]
 
 
 def load_payloads(relative: str) -> list[str]:
