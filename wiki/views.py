@@ -193,7 +193,8 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
         "canonical_url": canonical_url(
             request, article.get_absolute_url(), discussion.page.number if discussion else 1
         ),
-        "description": text_excerpt(revision.html) or article.title,
+        # An archived article's text is for moderators only, and its page is gone (410).
+        "description": "" if article.is_archived else text_excerpt(revision.html) or article.title,
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,

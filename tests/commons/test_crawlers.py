@@ -149,6 +149,14 @@ def test_an_article_describes_itself_from_its_rendered_text(client, article):
     assert meta(response, "property", "og:description") == description
 
 
+def test_an_archived_article_does_not_describe_its_hidden_text(client, article, moderator):
+    wiki.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 410
+    assert meta(response, "name", "description") is None
+    assert "community wiki" not in response.content.decode()
+
+
 def test_the_home_page_and_the_index_name_their_canonical_addresses(client, article):
     assert canonical(client.get("/")) == "http://testserver/"
     assert canonical(client.get("/articles/?page=junk")) == "http://testserver/articles/"
