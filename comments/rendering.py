@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from comments.discussion import Discussion, Event, Node, discussion_for, own_comment_ids
 from comments.models import Comment
 from commons.fragments import fragment_key, get_fragment, store_fragments
+from commons.html import html_datetime
 from moderation.states import Status
 
 PLACEHOLDER = "__placeholder__"
@@ -194,7 +195,7 @@ def _comment(node: Node, urls: _Urls, discussion_open: bool) -> str:
         name=name,
         avatar=urls.fill(urls.avatar, comment.avatar_key),
         author=author,
-        iso=written.isoformat(),
+        iso=html_datetime(written),
         when=f"{written.day} {written:%b %Y, %H:%M}",
         badges=mark_safe("".join(badges)),  # noqa: S308 - built with format_html above
         html=mark_safe(comment.html),  # noqa: S308 - sanitized by wiki.markup at save

@@ -24,3 +24,9 @@ def form_body_is_utf8(request: HttpRequest) -> bool:
             except UnicodeDecodeError:
                 return False
     return True
+
+
+def canonical_url(request: HttpRequest, path: str, page: int = 1) -> str:
+    """The one absolute address of a page that is also reachable with other query strings
+    (?reply=N, ?page=junk); a later page of a listing keeps its number."""
+    return request.build_absolute_uri(f"{path}?page={page}" if page > 1 else path)

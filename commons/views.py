@@ -4,14 +4,18 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from commons.html import text_excerpt
+from commons.http import canonical_url
 from wiki.models import Article, Revision
 
 
@@ -26,7 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     recent = Revision.objects.for_recent_changes()[:10]
     index = Article.objects.live().for_listing().order_by("title")[:100]
-    return render(request, "commons/home.html", {"main": main, "recent": recent, "index": index})
+    context = {
+        "main": main,
+        "recent": recent,
+        "index": index,
+        "canonical_url": canonical_url(request, reverse("home")),
+        "description": text_excerpt(main.current_revision.html) if main else "",
+    }
+    return render(request, "commons/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        # Django sets `site_name` to the request's host and port (get_current_site without
+        # the sites framework); the layout names the site.
+        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -40,6 +58,41 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(request.GET.get("next") or "home")
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
+
+
+# Pages that say nothing an index should keep: the article is the page to find.
+ROBOTS_DISALLOWED = (
+    "/wiki/*/edit/",
+    "/wiki/*/history/",
+    "/wiki/*/diff/",
+    "/wiki/*/revisions/",
+    "/wiki/*/links/",
+    "/wiki/*/move/",
+    "/wiki/*/watch/",
+    "/wiki/*/feed/",
+    "/wiki/*/comments/",
+    "/wiki/*?*reply=",
+    "/comments/",
+    "/search/",
+    "/accounts/",
+    "/moderation/",
+    "/admin/",
+    "/feeds/",
+    "/watchlist/",
+    "/notifications/",
+)
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Which addresses crawlers may skip, and where the sitemap is."""
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOWED),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 @never_cache

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import strip_tags
@@ -31,7 +32,8 @@ from comments.models import Comment
 from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.fragments import fragment_key
-from commons.http import client_ip, form_body_is_utf8
+from commons.html import text_excerpt
+from commons.http import canonical_url, client_ip, form_body_is_utf8
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
 from notifications.services import is_watching
@@ -144,7 +146,8 @@ def _served_from_copy(request: HttpRequest, stamp: ArticleStamp) -> HttpResponse
 
 
 def _article_copy_key(request: HttpRequest, stamp: ArticleStamp) -> str:
-    return fragment_key("article", stamp.key, request.GET.get("page", "1"))
+    # The host too: the page names its absolute canonical address.
+    return fragment_key("article", stamp.key, request.get_host(), request.GET.get("page", "1"))
 
 
 def _unchanged(request: HttpRequest, etag: str, stamp: ArticleStamp) -> HttpResponse | None:
@@ -183,9 +186,15 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
             discussion_open=discussion_open,
             viewer_commented=getattr(article, "viewer_commented", None),
         )
+    revision = article.current_revision
     context = {
         "article": article,
-        "revision": article.current_revision,
+        "revision": revision,
+        "canonical_url": canonical_url(
+            request, article.get_absolute_url(), discussion.page.number if discussion else 1
+        ),
+        # An archived article's text is for moderators only, and its page is gone (410).
+        "description": "" if article.is_archived else text_excerpt(revision.html) or article.title,
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
@@ -676,7 +685,12 @@ def article_index(request: HttpRequest) -> HttpResponse:
         if not groups or groups[-1][0] != letter:
             groups.append((letter, []))
         groups[-1][1].append(article)
-    return render(request, "wiki/article_index.html", {"page": page, "groups": groups})
+    context = {
+        "page": page,
+        "groups": groups,
+        "canonical_url": canonical_url(request, reverse("wiki:index"), page.number),
+    }
+    return render(request, "wiki/article_index.html", context)
 
 
 @require_GET
