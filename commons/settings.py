@@ -13,8 +13,15 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# Run from the source tree, templates/ and static/ sit at its top and the site writes var/
+# and staticfiles/ beside them. An installed wheel carries templates/ and static/ inside
+# the package, in commons/share/ (see pyproject.toml), and writes to the working directory.
+_INSTALLED = (PACKAGE_DIR / "share").is_dir()
+SHARE_DIR = PACKAGE_DIR / "share" if _INSTALLED else BASE_DIR
+WORK_DIR = Path.cwd() if _INSTALLED else BASE_DIR
+VAR_DIR = WORK_DIR / "var"
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -83,7 +90,7 @@ WSGI_APPLICATION = "commons.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -96,6 +103,9 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # SQLite makes the file but not its folder.
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'commons.sqlite3'}",
@@ -137,8 +147,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [SHARE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", WORK_DIR / "staticfiles"))
 # WhiteNoise serves the collected files: hashed names, compressed, cached for a year.
 # Tests and DEBUG use the plain storage, which needs no collectstatic.
 STORAGES = {
@@ -206,9 +216,10 @@ def _code_digest() -> str:
     """A digest of what pages are made from: the apps' code, the templates and the static
     files (a stored page names hashed static files that only its own release has)."""
     digest = hashlib.blake2b(digest_size=8)
-    folders = ("commons", "wiki", "comments", "moderation", "notifications", "templates", "static")
+    apps = ("commons", "wiki", "comments", "moderation", "notifications")
+    folders = [BASE_DIR / app for app in apps] + [SHARE_DIR / "templates", SHARE_DIR / "static"]
     for folder in folders:
-        for path in sorted((BASE_DIR / folder).rglob("*")):
+        for path in sorted(folder.rglob("*")):
             if path.suffix in {".py", ".html", ".css", ".js", ".svg"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()
