@@ -7,7 +7,6 @@ Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 import hashlib
 import os
 import sys
-import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -45,13 +44,13 @@ DEBUG = env_flag("DEBUG")
 # Test runs (pytest, or COMMONS_TESTING=1) may use the development key with DEBUG off.
 TESTING = env_flag("COMMONS_TESTING") or "pytest" in sys.modules
 
+# commons/wsgi.py warns, once per server process, when a site serves with it.
+DEVELOPMENT_SECRET_KEY = "django-insecure-commons-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-commons-development-key-do-not-use-in-production"  # noqa: S105
-    if DEBUG:
-        warnings.warn("SECRET_KEY is not set: using the development key.", stacklevel=1)
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 
@@ -204,11 +203,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One line per request (runserver's django.server, gunicorn's access log) and real problems.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler (DEBUG on) would print every line a second time.
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # The request line already tells of a 403, 404 or 429; errors keep their traceback.
+        "django.request": {"level": "ERROR"},
+        # Without a broker tasks run in-process: no "Task ... succeeded" line for each.
+        **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}}),
+    },
 }
 
 
@@ -249,7 +268,8 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)
 
 # Celery: Redis as broker when REDIS_URL is set; without it, tasks run in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (An in-memory broker named without a host makes kombu warn on every task.)
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
