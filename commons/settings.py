@@ -4,6 +4,7 @@ The embedded default needs nothing: SQLite under var/, an in-memory cache.
 Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -103,8 +104,10 @@ TEMPLATES = [
 ]
 
 if not os.environ.get("DATABASE_URL"):
-    # SQLite makes the file but not its folder.
-    VAR_DIR.mkdir(exist_ok=True)
+    # SQLite makes the file but not its folder; a folder we may not make fails where the
+    # database is opened, not here (commands that need no database still run).
+    with contextlib.suppress(OSError):
+        VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'commons.sqlite3'}",
