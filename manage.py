@@ -1,16 +1,7 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Commons."""
+"""Django's command-line utility for Commons, in the source tree (installed: `commons`)."""
 
-import os
-import sys
-
-
-def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "commons.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from commons.cli import main
 
 if __name__ == "__main__":
     main()

@@ -4,17 +4,24 @@ The embedded default needs nothing: SQLite under var/, an in-memory cache.
 Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off.
 """
 
+import contextlib
 import hashlib
 import os
 import sys
-import warnings
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+# Run from the source tree, templates/ and static/ sit at its top and the site writes var/
+# and staticfiles/ beside them. An installed wheel carries templates/ and static/ inside
+# the package, in commons/share/ (see pyproject.toml), and writes to the working directory.
+_INSTALLED = (PACKAGE_DIR / "share").is_dir()
+SHARE_DIR = PACKAGE_DIR / "share" if _INSTALLED else BASE_DIR
+WORK_DIR = Path.cwd() if _INSTALLED else BASE_DIR
+VAR_DIR = WORK_DIR / "var"
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -38,13 +45,13 @@ DEBUG = env_flag("DEBUG")
 # Test runs (pytest, or COMMONS_TESTING=1) may use the development key with DEBUG off.
 TESTING = env_flag("COMMONS_TESTING") or "pytest" in sys.modules
 
+# commons/wsgi.py warns, once per server process, when a site serves with it.
+DEVELOPMENT_SECRET_KEY = "django-insecure-commons-development-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-commons-development-key-do-not-use-in-production"  # noqa: S105
-    if DEBUG:
-        warnings.warn("SECRET_KEY is not set: using the development key.", stacklevel=1)
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
 
@@ -68,7 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "commons.static.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +92,7 @@ WSGI_APPLICATION = "commons.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -98,6 +105,11 @@ TEMPLATES = [
     },
 ]
 
+if not os.environ.get("DATABASE_URL"):
+    # SQLite makes the file but not its folder; a folder we may not make fails where the
+    # database is opened, not here (commands that need no database still run).
+    with contextlib.suppress(OSError):
+        VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'commons.sqlite3'}",
@@ -139,8 +151,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATICFILES_DIRS = [SHARE_DIR / "static"]
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", WORK_DIR / "staticfiles"))
 # WhiteNoise serves the collected files: hashed names, compressed, cached for a year.
 # Tests and DEBUG use the plain storage, which needs no collectstatic.
 STORAGES = {
@@ -196,11 +208,31 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# One line per request (runserver's django.server, gunicorn's access log) and real problems.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler (DEBUG on) would print every line a second time.
+        "django": {"handlers": [], "level": "NOTSET"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # The request line already tells of a 403, 404 or 429; errors keep their traceback.
+        "django.request": {"level": "ERROR"},
+        # Without a broker tasks run in-process: no "Task ... succeeded" line for each.
+        **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}}),
+    },
 }
 
 
@@ -208,9 +240,10 @@ def _code_digest() -> str:
     """A digest of what pages are made from: the apps' code, the templates and the static
     files (a stored page names hashed static files that only its own release has)."""
     digest = hashlib.blake2b(digest_size=8)
-    folders = ("commons", "wiki", "comments", "moderation", "notifications", "templates", "static")
+    apps = ("commons", "wiki", "comments", "moderation", "notifications")
+    folders = [BASE_DIR / app for app in apps] + [SHARE_DIR / "templates", SHARE_DIR / "static"]
     for folder in folders:
-        for path in sorted((BASE_DIR / folder).rglob("*")):
+        for path in sorted(folder.rglob("*")):
             if path.suffix in {".py", ".html", ".css", ".js", ".svg"}:
                 digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -240,7 +273,8 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)
 
 # Celery: Redis as broker when REDIS_URL is set; without it, tasks run in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# (An in-memory broker named without a host makes kombu warn on every task.)
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
