@@ -62,9 +62,7 @@ def read(client, article) -> str:
 
 def queue_entry(mod_client, case) -> str:
     body = mod_client.get("/moderation/").content.decode()
-    match = re.search(
-        rf'<li class="queue-item" id="case-{case.pk}">(.*?)</li>\s*(?:<li|</ol)', body, re.S
-    )
+    match = re.search(rf'<li class="queue-item" id="case-{case.pk}">(.*?)</article>', body, re.S)
     assert match, f"case {case.pk} is not in the queue"
     return match.group(1)
 
@@ -150,3 +148,16 @@ def test_a_held_comment_does_not_mark_the_article_unreviewed(article):
     post(article, "Cheap watches")
     assert Comment.objects.filter(status=Status.PENDING).exists()
     assert NOINDEX not in read(Client(), article)
+
+
+def test_an_edit_whose_check_gave_up_is_live_awaiting_review_not_held(
+    akismet_fake, newcomer_client, mod_client, article
+):
+    save(newcomer_client, article, f"Shared gardens.\n\nA {SPAM_LINK} to see.\n")
+    case = case_of(Article.objects.get(pk=article.pk).current_revision)
+    moderation.hold_for_review(case_id=case.pk, reason="error", error="timed out")
+    entry = queue_entry(mod_client, case)
+    assert "live, awaiting review</span>" in entry
+    assert "Live, awaiting a moderator&#x27;s review: Akismet could not be reached." in entry
+    assert "held for a moderator" not in entry.lower()
+    assert NOINDEX in read(Client(), article)
