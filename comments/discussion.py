@@ -35,9 +35,10 @@ class Event:
 
 @dataclass
 class Discussion:
-    count: int
+    count: int  # the comments this reader sees: published, and their own awaiting moderation
     page: Page
     events: list[Event]
+    awaiting: int = 0  # of those, the reader's own that await moderation
 
 
 def own_comment_ids(session) -> frozenset[int]:
@@ -91,12 +92,13 @@ def discussion_for(
 ) -> Discussion:
     """The count, one page of whole threads, and what the viewer may see and do in them.
 
-    Three queries: the count, the bounds of the pages, the page's comments.
+    Three queries: the counts, the bounds of the pages, the page's comments.
     """
-    count = Comment.objects.published().filter(article=article).count()
+    counts = Comment.objects.for_article(article).seen_by(user=user, own_ids=own_ids)
+    count, awaiting = counts["seen"], counts["awaiting"]
     page = Paginator(discussion_pages(article), 1).get_page(page_number)
     if not page.object_list:
-        return Discussion(count=count, page=page, events=[])
+        return Discussion(count=count, page=page, events=[], awaiting=awaiting)
     lft, rght = page.object_list[0]
     comments = Comment.objects.in_range(article, lft, rght).annotate(
         revision_number=F("revision__number")
@@ -108,7 +110,7 @@ def discussion_for(
         is_moderator=is_moderator,
         current_revision_id=article.current_revision_id,
     )
-    return Discussion(count=count, page=page, events=list(_flatten(nodes)))
+    return Discussion(count=count, page=page, events=list(_flatten(nodes)), awaiting=awaiting)
 
 
 def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id) -> list[Node]:

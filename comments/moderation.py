@@ -43,6 +43,9 @@ class CommentAdapter:
     def may_act_on_spam(self, comment: Comment) -> bool:
         return True
 
+    def accepted(self, comment: Comment) -> None:
+        """Publishing a comment already changed its article's version; nothing more."""
+
     def hold(self, comment: Comment, *, held: bool) -> None:
         comment.is_held = held
         comment.save(update_fields=["is_held"])

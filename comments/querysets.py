@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from mptt.querysets import TreeQuerySet
 
 from commons.undeletable import UndeletableQuerySet
@@ -54,6 +54,19 @@ class CommentQuerySet(UndeletableQuerySet, TreeQuerySet):
             .select_related("author")
             .defer("body", "author_email", "author_ip", "user_agent", "referrer")
             .order_by("level", "lft")
+        )
+
+    def seen_by(self, *, user, own_ids: frozenset[int] = frozenset()) -> dict[str, int]:
+        """How many of these comments the viewer sees (`seen`: published and not hidden, and
+        their own awaiting moderation) and how many of those await moderation (`awaiting`).
+        One query."""
+        own = Q(pk__in=own_ids)
+        if user.is_authenticated:
+            own |= Q(author=user)
+        published = Q(status=Status.PUBLISHED)
+        awaiting = own & Q(status=Status.PENDING)
+        return self.filter(is_held=False).aggregate(
+            seen=Count("pk", filter=published | awaiting), awaiting=Count("pk", filter=awaiting)
         )
 
     def visible_to(self, *, user, own_ids: frozenset[int] = frozenset()) -> CommentQuerySet:

@@ -1,8 +1,13 @@
-"""Demo content for `make run`: a few linked articles, each with a short history.
+"""Demo content for `make run`: a few linked articles, each with a short history, and
+their discussions.
 
 Each article is a list of revisions (editor, summary, text), oldest first, so a newcomer
 sees history and diffs at once. One link, [[Tragedy of the commons]], is left red on purpose.
+The discussions show threads and replies by editors and by anonymous visitors, a removed
+comment whose replies stay in place, and one visitor's comment held for a moderator.
 """
+
+from dataclasses import dataclass
 
 MAIN_PAGE = [
     (
@@ -243,3 +248,136 @@ ARTICLES = [
 ]
 
 EDITORS = ["ada", "ben", "carla"]
+
+MODERATOR = "moderator"
+
+# Known to everyone who reads the README: seed_demo refuses to run with DEBUG off.
+DEMO_PASSWORD = "commons-demo"  # noqa: S105 - published on purpose, DEBUG only
+
+
+@dataclass(frozen=True)
+class DemoComment:
+    """A comment and its replies. `author` is a demo account, or, with `email` set, the
+    name of an anonymous visitor (the e-mail is never shown)."""
+
+    author: str
+    body: str
+    replies: tuple["DemoComment", ...] = ()
+    email: str = ""
+    removed: bool = False  # removed by the demo moderator once its replies are written
+    held: bool = False  # left awaiting moderation: the one item in the moderators' queue
+
+
+DISCUSSIONS = {
+    "Main Page": (
+        DemoComment(
+            "ada",
+            "Welcome! If you are new here, the **History** tab of any article shows who "
+            "changed what, and lets you compare any two revisions.",
+            replies=(
+                DemoComment(
+                    "Priya",
+                    "How do I link to another article? I guessed `[[Free software]]` and it "
+                    "seems to work.",
+                    email="priya@example.com",
+                    replies=(
+                        DemoComment(
+                            "carla",
+                            "That is it: double square brackets around the title. A link "
+                            "to an article nobody has written yet shows in red.",
+                        ),
+                    ),
+                ),
+                DemoComment("ben", "The diff view is my favourite part of the whole site."),
+            ),
+        ),
+        DemoComment(
+            "carla",
+            "Should we write [[Tragedy of the commons]]? It is the idea most people have heard of.",
+            replies=(
+                DemoComment(
+                    "ben",
+                    "Yes, and it should say what Ostrom found: the tragedy is not inevitable.",
+                    replies=(
+                        DemoComment(
+                            "ada",
+                            "Agreed. I can start it this week, if nobody beats me to it.",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    "Commons-based peer production": (
+        DemoComment(
+            "Jo",
+            "This article is nonsense, and so is everyone who wrote it.",
+            email="jo@example.com",
+            removed=True,
+            replies=(
+                DemoComment(
+                    "ada",
+                    "Which part do you disagree with? The sources are in the footnote.",
+                ),
+                DemoComment(
+                    "ben",
+                    "The examples table lists projects anyone can check for themselves.",
+                ),
+            ),
+        ),
+        DemoComment(
+            "ada",
+            "The table could use a column for how many people contribute to each project.",
+            replies=(
+                DemoComment(
+                    "carla",
+                    "Those numbers change fast; a link to each project's own statistics "
+                    "would stay true longer.",
+                ),
+            ),
+        ),
+    ),
+    "Co-creation of value": (
+        DemoComment(
+            "Priya",
+            "Is co-creation the same thing as crowdsourcing?",
+            email="priya@example.com",
+            replies=(
+                DemoComment(
+                    "ben",
+                    "Close, but not quite: crowdsourcing is a firm asking a crowd for work; "
+                    "co-creation is about value that is made *in use*, by both sides.",
+                    replies=(
+                        DemoComment(
+                            "Priya",
+                            "Thank you, that makes the difference clear.",
+                            email="priya@example.com",
+                        ),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    "Ostrom's design principles": (
+        DemoComment(
+            "ben",
+            "Principle 4 is the one wikis do best: every change is public.",
+            replies=(
+                DemoComment(
+                    MODERATOR,
+                    "And principle 5 is what moderators try here: a word first, a lock "
+                    "only when nothing else works.",
+                ),
+            ),
+        ),
+    ),
+    "Free software": (
+        DemoComment(
+            "Alex",
+            "Is open source the same as free software? I always took them for two names "
+            "for one idea.",
+            email="alex@example.org",
+            held=True,
+        ),
+    ),
+}

@@ -298,7 +298,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Akismet. Without a key nothing is sent and untrusted content waits for a moderator.
+# Akismet. Without a key nothing is sent: untrusted comments wait for a moderator, and
+# untrusted edits are live but await review (noindex) until a moderator accepts them.
 AKISMET_API_KEY = os.environ.get("PYTHON_AKISMET_API_KEY", "")
 AKISMET_BLOG_URL = os.environ.get("PYTHON_AKISMET_BLOG_URL", "")
 AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "https://rest.akismet.com/")

@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     main = (
         Article.objects.live()
         .with_current_revision()
+        .with_review_state()
         .filter(slug=settings.WIKI_MAIN_PAGE_SLUG)
         .first()
     )

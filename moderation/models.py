@@ -45,6 +45,13 @@ class CaseQuerySet(UndeletableQuerySet):
         """What waits for a person: held content, failed checks, flags."""
         return self.filter(state=CheckState.NEEDS_REVIEW)
 
+    def not_accepted(self):
+        """Content no person or check has accepted yet: waiting for the check or a person,
+        or not published at all."""
+        return self.exclude(
+            status=Status.PUBLISHED, state__in=[CheckState.CHECKED, CheckState.DECIDED]
+        )
+
     def spam(self):
         return self.filter(status=Status.SPAM).exclude(verdict=Verdict.DISCARD, decided_by=None)
 

@@ -44,6 +44,10 @@ class ContentAdapter(Protocol):
     def may_act_on_spam(self, obj) -> bool:
         """Whether a spam verdict may act alone (False: leave it for a person)."""
 
+    def accepted(self, obj) -> None:
+        """A person or the check accepted the content as it stands (pages may let search
+        engines in now)."""
+
     def hold(self, obj, *, held: bool) -> None:
         """Hide published content pending review (readers' flags), or show it again."""
 

@@ -50,8 +50,9 @@ def case_for(content) -> ModerationCase | None:
 def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> ModerationCase:
     """Start moderating new content from an untrusted author, and queue its spam check.
 
-    Without an Akismet key the content waits for a moderator instead. Content a bot sent
-    through the honeypot is kept as blatant spam without asking Akismet.
+    Without an Akismet key the content waits for a moderator instead: held when it came
+    in pending (comments), live but awaiting review when it came in published (edits).
+    Content a bot sent through the honeypot is kept as blatant spam without asking Akismet.
     """
     from moderation.tasks import check_content
 
@@ -84,11 +85,35 @@ def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> Mode
         actor_kind=Actor.SYSTEM,
         reason="Queued for the spam check."
         if configured
-        else "No Akismet key: held for a moderator.",
+        else f"No Akismet key: {_waiting_words(status)}.",
     )
     if configured:
         _enqueue(check_content, case.pk)
     return case
+
+
+def _waiting_words(status: str) -> str:
+    """How content that waits for a person waits: hidden, or live until someone accepts it."""
+    if status == Status.PUBLISHED:
+        return "live, awaiting a moderator's review"
+    return "held for a moderator"
+
+
+def _accept(case: ModerationCase, content, *, actor_kind: str, actor=None, reason: str) -> None:
+    """Publish pending content, or log that live content was accepted as it is; either way
+    the content's pages learn that a person or the check has accepted it."""
+    if case.status == Status.PUBLISHED:
+        ModerationEvent.objects.create(
+            case=case,
+            from_status=Status.PUBLISHED,
+            to_status=Status.PUBLISHED,
+            actor_kind=actor_kind,
+            actor=actor,
+            reason=f"{reason}: accepted as it is"[:500],
+        )
+    else:
+        _move(case, content, to=Status.PUBLISHED, actor_kind=actor_kind, actor=actor, reason=reason)
+    adapter_for(content).accepted(content)
 
 
 def _move(case: ModerationCase, content, *, to: str, actor_kind: str, actor=None, reason: str):
@@ -140,10 +165,8 @@ def apply_verdict(*, case_id: int, verdict: str) -> None:
     content = case.content
     if verdict == Verdict.HAM:
         case.state = CheckState.CHECKED
-        if case.status == Status.PENDING:
-            _move(
-                case, content, to=Status.PUBLISHED, actor_kind=Actor.AKISMET, reason="Akismet: ham"
-            )
+        if case.status in (Status.PENDING, Status.PUBLISHED):
+            _accept(case, content, actor_kind=Actor.AKISMET, reason="Akismet: ham")
     else:
         reason = "Akismet: blatant spam" if verdict == Verdict.DISCARD else "Akismet: spam"
         case.state = CheckState.CHECKED
@@ -180,32 +203,27 @@ def hold_for_review(*, case_id: int, reason: str, error: str) -> None:
     case.review_reason = reason
     case.last_error = error[:2000]
     case.save(update_fields=["state", "review_reason", "last_error"])
+    waiting = _waiting_words(case.status)
     ModerationEvent.objects.create(
         case=case,
         from_status=case.status,
         to_status=case.status,
         actor_kind=Actor.SYSTEM,
-        reason=f"Held for a moderator: {ReviewReason(reason).label}. {error}"[:500],
+        reason=f"{waiting.capitalize()}: {ReviewReason(reason).label}. {error}"[:500],
     )
 
 
 @transaction.atomic
 def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
-    """A moderator publishes the content; if Akismet had called it spam, tell Akismet."""
+    """A moderator publishes the content, or accepts live content as it is; if Akismet had
+    called it spam, tell Akismet."""
     from moderation.tasks import send_feedback
 
     case = ModerationCase.objects.select_for_update().get(pk=case.pk)
     content = case.content
     if case.flag_count:
         adapter_for(content).hold(content, held=False)
-    _move(
-        case,
-        content,
-        to=Status.PUBLISHED,
-        actor_kind=Actor.MODERATOR,
-        actor=moderator,
-        reason=reason or "Approved",
-    )
+    _accept(case, content, actor_kind=Actor.MODERATOR, actor=moderator, reason=reason or "Approved")
     _decide(case, moderator)
     if case.verdict in (Verdict.SPAM, Verdict.DISCARD) and case.ham_submitted_at is None:
         _enqueue(send_feedback, case.pk, "ham")
@@ -330,6 +348,9 @@ def resend_stale_checks() -> int:
 def akismet_problem() -> str:
     """Why Akismet is not usable right now, for the moderators' header ("" when fine)."""
     if not akismet.is_configured():
-        return "No Akismet key is configured: untrusted content waits for a moderator."
+        return (
+            "No Akismet key is configured: untrusted comments are held for a moderator, and "
+            "untrusted edits are live, awaiting a moderator's review."
+        )
     message = cache.get(MISCONFIGURED_CACHE_KEY)
     return f"Akismet is misconfigured: {message}" if message else ""

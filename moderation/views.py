@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from commons.roles import can_moderate
 from moderation import services
 from moderation.forms import DEFAULT_TAB, QUEUE_TABS, BulkActionForm, ReturnToForm
-from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent
+from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent, ReviewReason
 from moderation.registry import Summary, adapter_for, prefetch_for_summaries
 from moderation.states import IllegalMove, Status
 
@@ -100,6 +100,18 @@ class QueueItem:
     @property
     def can_mark_spam(self) -> bool:
         return self.case.status in (Status.PENDING, Status.PUBLISHED)
+
+    @property
+    def status_label(self) -> str:
+        """The badge: live content no one has accepted yet says so, as its page does."""
+        case = self.case
+        if (
+            case.status == Status.PUBLISHED
+            and case.state in (CheckState.QUEUED, CheckState.NEEDS_REVIEW)
+            and case.review_reason != ReviewReason.FLAGGED
+        ):
+            return "live, awaiting review"
+        return case.get_status_display()
 
     @property
     def label(self) -> str:

@@ -1,6 +1,7 @@
 """How moderation sees a wiki edit (the adapter of moderation.registry).
 
-Edits go live at once; a spam verdict on the current revision restores the previous text
+Edits go live at once and wait, kept out of search indexes, until the check or a moderator
+accepts them; a spam verdict on the current revision restores the previous text
 (a new revision by the system) and hides the spam revision.
 """
 
@@ -86,6 +87,10 @@ class RevisionAdapter:
             services.set_revision_hidden(revision=revision, hidden=False, moderator=SPAM_FILTER)
             return f"revision {revision.number} visible again (its text was not restored)"
         return ""
+
+    def accepted(self, revision: Revision) -> None:
+        """The article page may drop its noindex: a new version, so no copy keeps it."""
+        services.article_changed(revision.article_id)
 
     def hold(self, revision: Revision, *, held: bool) -> None:
         """Revisions are not flagged by readers; nothing to hold."""

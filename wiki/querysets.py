@@ -3,10 +3,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Count, ExpressionWrapper, IntegerField, Max, Q, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Lower
 
 from commons.undeletable import UndeletableQuerySet
+from moderation.models import ModerationCase
 
 
 @dataclass(frozen=True)
@@ -34,6 +47,19 @@ class ArticleQuerySet(UndeletableQuerySet):
     def with_current_revision(self) -> ArticleQuerySet:
         """The article page's one query: the article, its current revision and its author."""
         return self.select_related("current_revision", "current_revision__author")
+
+    def with_review_state(self) -> ArticleQuerySet:
+        """Annotate `awaiting_review`: no person or check has accepted the current revision
+        yet (it is live, but search engines are asked to keep it out of their indexes)."""
+        revision_model = self.model._meta.get_field("current_revision").related_model
+        return self.annotate(
+            awaiting_review=Exists(
+                ModerationCase.objects.not_accepted().filter(
+                    content_type=ContentType.objects.get_for_model(revision_model),
+                    object_id=OuterRef("current_revision_id"),
+                )
+            )
+        )
 
     def stamp_of(self, slug: str) -> ArticleStamp | None:
         """The live article's ArticleStamp, or None: one light query, no model built."""

@@ -63,6 +63,7 @@ class SaveResult:
     revision: Revision
     created_article: bool = False
     merged: bool = False
+    awaiting_review: bool = False  # live, but no person or check has accepted it yet
 
 
 def normalize_source(source: str) -> str:
@@ -207,11 +208,13 @@ def refresh_links_to(slugs: set[str]) -> int:
     return count
 
 
-def _check_if_untrusted(revision: Revision, contributor: Contributor) -> None:
-    """Edits go live at once; those of untrusted authors are also checked for spam."""
+def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
+    """Edits go live at once; those of untrusted authors also await review (the spam check,
+    or a moderator without an Akismet key). True when this one does."""
     if contributor.is_moderator or is_trusted(contributor.user):
-        return
+        return False
     moderation.open_case(content=revision, status=Status.PUBLISHED)
+    return True
 
 
 def _check_editable(article: Article, contributor: Contributor) -> None:
@@ -269,8 +272,8 @@ def save_edit(
         contributor=contributor,
         base_number=base_number,
     )
-    _check_if_untrusted(revision, contributor)
-    return SaveResult(revision=revision, merged=merged)
+    awaiting_review = _check_if_untrusted(revision, contributor)
+    return SaveResult(revision=revision, merged=merged, awaiting_review=awaiting_review)
 
 
 def _create_article(
@@ -301,8 +304,8 @@ def _create_article(
         base_number=None,
     )
     transaction.on_commit(lambda: refresh_links_to({slug}))
-    _check_if_untrusted(revision, contributor)
-    return SaveResult(revision=revision, created_article=True)
+    awaiting_review = _check_if_untrusted(revision, contributor)
+    return SaveResult(revision=revision, created_article=True, awaiting_review=awaiting_review)
 
 
 @transaction.atomic

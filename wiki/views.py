@@ -82,7 +82,11 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         served = stamp and _served_from_copy(request, stamp)
         if served:
             return served
-    articles = Article.objects.with_current_revision().defer("current_revision__source")
+    articles = (
+        Article.objects.with_current_revision()
+        .with_review_state()
+        .defer("current_revision__source")
+    )
     if request.user.is_authenticated:  # what the page asks about the viewer, in the same query
         articles = articles.annotate(
             viewer_watches=Exists(Watch.objects.filter(article=OuterRef("pk"), user=request.user)),
@@ -195,6 +199,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
         ),
         # An archived article's text is for moderators only, and its page is gone (410).
         "description": "" if article.is_archived else text_excerpt(revision.html) or article.title,
+        "awaiting_review": _awaiting_review(article),
         "can_edit": can_edit(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
@@ -208,6 +213,15 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
     if article.is_archived and status == 200:
         status = 410
     return TemplateResponse(request, "wiki/article_detail.html", context, status=status).render()
+
+
+def _awaiting_review(article: Article) -> bool:
+    """Whether no person or check has accepted the current revision yet (noindex)."""
+    awaiting = getattr(article, "awaiting_review", None)
+    if awaiting is None:
+        rows = Article.objects.with_review_state().filter(pk=article.pk)
+        awaiting = bool(rows.values_list("awaiting_review", flat=True).first())
+    return awaiting
 
 
 def _article_etag(
@@ -315,16 +329,23 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied(str(error)) from error
     revision = result.revision
     if result.merged:
-        messages.success(
-            request,
+        saved = (
             f"Someone saved changes while you were editing; yours were merged with theirs "
-            f"as revision {revision.number}.",
+            f"as revision {revision.number}."
         )
     elif result.created_article:
-        messages.success(request, f"Created “{revision.title}”.")
+        saved = f"Created “{revision.title}”."
     else:
-        messages.success(request, f"Saved revision {revision.number}.")
+        saved = f"Saved revision {revision.number}."
+    messages.success(request, f"{saved} {AWAITING_REVIEW}" if result.awaiting_review else saved)
     return redirect(revision.article)
+
+
+# The same words as the article page and the moderation queue ("live, awaiting review").
+AWAITING_REVIEW = (
+    "It is live, awaiting review: until a moderator or the spam check accepts it, search "
+    "engines are asked not to index the article."
+)
 
 
 def _render_edit(request, article, slug, form, *, preview=None, status=200) -> HttpResponse:

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.test import Client
 
 from comments.models import Comment
 from moderation.states import Status
@@ -52,6 +53,43 @@ def test_anonymous_comment_is_held_visible_to_its_author_and_remembered(client, 
     from django.test import Client
 
     assert b"Hello there" not in Client().get("/wiki/gardens/").content
+
+
+def heading(body: str) -> str:
+    found = re.search(r'<h2 id="discussion-heading">(.*?)</h2>', body, re.S)
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+
+
+def post_anonymously(client, body: str) -> None:
+    page = client.get("/wiki/gardens/")
+    form = {"body": body, "name": "Robin", "email": "robin@example.test"}
+    client.post("/wiki/gardens/comments/", {**form, "submission_key": submission_key(page)})
+
+
+def test_the_heading_counts_the_readers_own_held_comment_as_awaiting_moderation(client, article):
+    post_anonymously(client, "Hello there")
+    assert heading(client.get("/wiki/gardens/").content.decode()) == (
+        "1 comment awaiting moderation"
+    )
+    assert heading(Client().get("/wiki/gardens/").content.decode()) == "0 comments"
+
+
+def test_the_heading_counts_published_and_own_held_comments_together(
+    client, article, user, moderator
+):
+    for text in ("One", "Two"):
+        post(article, text, author=signed_in(moderator))
+    post(article, "Someone else's, held")
+    post_anonymously(client, "Mine, held")
+    assert heading(client.get("/wiki/gardens/").content.decode()) == (
+        "3 comments, 1 awaiting moderation"
+    )
+    author = Client()  # a signed-in author with a held comment sees it counted too
+    author.force_login(user)
+    post(article, "Held too", author=signed_in(user))
+    assert heading(author.get("/wiki/gardens/").content.decode()) == (
+        "3 comments, 1 awaiting moderation"
+    )
 
 
 def test_signed_in_users_reply_as_themselves(client, article, user, moderator):

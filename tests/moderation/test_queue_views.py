@@ -104,7 +104,7 @@ def test_the_review_tab_shows_held_content_and_why_it_waits(mod_client, held, ar
     assert "Robin" in body
     assert f'href="/comments/{held.pk}/"' in body
     assert "Waiting because:</strong> no Akismet key is configured" in body
-    assert "No Akismet key is configured: untrusted content waits for a moderator." in body
+    assert "No Akismet key is configured: untrusted comments are held for a moderator" in body
     assert "No Akismet key: held for a moderator." in body  # its history
     assert "awaiting moderation" in body
 
