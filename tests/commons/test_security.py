@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -12,6 +13,7 @@ import pytest
 from django.contrib import admin
 from django.test import Client
 
+from tests.conftest import missing
 from tests.factories import UserFactory
 from tests.moderation.queue_helpers import held_comment
 from tests.wiki.helpers import make_article
@@ -217,3 +219,26 @@ def test_the_compose_file_names_the_production_services():
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
     assert "pg_isready" in str(services["db"]["healthcheck"]["test"])
     assert "ping" in services["redis"]["healthcheck"]["test"]
+
+
+def compose_command() -> list[str] | None:
+    """Docker's Compose plugin where it is installed, else Debian's docker-compose."""
+    docker = shutil.which("docker")
+    if docker:
+        plugin = subprocess.run([docker, "compose", "version"], capture_output=True)  # noqa: S603
+        if plugin.returncode == 0:
+            return [docker, "compose"]
+    standalone = shutil.which("docker-compose")
+    return [standalone] if standalone else None
+
+
+def test_compose_accepts_the_compose_file_with_the_example_settings(tmp_path):
+    command = compose_command()
+    if command is None:
+        missing("needs Compose: the docker compose plugin or Debian's docker-compose")
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    checked = subprocess.run(  # noqa: S603
+        [*command, "config", "--quiet"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr
