@@ -1,4 +1,5 @@
-"""The articles' part of /sitemap.xml: every live article, with when its text last changed."""
+"""The articles' part of /sitemap.xml: every live article whose current text someone or
+the spam check has accepted, with when its text last changed."""
 
 from datetime import datetime
 
@@ -13,8 +14,16 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        """Live articles, oldest first, so a page's contents stay put as articles are added."""
-        return Article.objects.live().only("slug", "updated_at").order_by("pk")
+        """Live, accepted articles, oldest first, so a page's contents stay put as articles
+        are added. An edit awaiting review is not offered to crawlers (spammers edit wikis
+        for search rank); its page says noindex too."""
+        return (
+            Article.objects.live()
+            .with_review_state()
+            .filter(awaiting_review=False)
+            .only("slug", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, article: Article) -> datetime:
         return article.updated_at

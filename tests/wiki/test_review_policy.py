@@ -121,6 +121,20 @@ def test_noindex_goes_when_a_moderator_approves_even_in_the_shared_copy(
     assert case.events.filter(actor=moderator, reason__contains="accepted as it is").exists()
 
 
+def test_the_sitemap_offers_an_article_to_crawlers_only_once_its_edit_is_accepted(
+    newcomer_client, mod_client, article
+):
+    def in_sitemap() -> bool:
+        return article.slug in Client().get("/sitemap-articles.xml").content.decode()
+
+    assert in_sitemap()
+    save(newcomer_client, article, f"Shared gardens.\n\nBuy {SPAM_LINK}.\n")
+    assert not in_sitemap()
+    case = case_of(Article.objects.get(pk=article.pk).current_revision)
+    mod_client.post(f"/moderation/{case.pk}/approve/")
+    assert in_sitemap()
+
+
 def test_with_akismet_the_page_is_noindex_until_the_check_says_ham(
     akismet_fake, newcomer_client, article
 ):
