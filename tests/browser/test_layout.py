@@ -1,8 +1,15 @@
-"""The page's width in a real browser: an article's contents beside its text on a wide
-screen and above it on a phone."""
+"""The page's width and colours in a real browser: an article's contents beside its text on a
+wide screen and above it on a phone, and the dark theme for readers whose system asks for
+one, checked by axe-core on every main page."""
 
 import pytest
+from django.contrib.auth.models import Group
 
+from tests.browser.axe import assert_accessible
+from tests.browser.test_wiki_flow import log_in
+from tests.comments.helpers import post, signed_in
+from tests.factories import UserFactory
+from tests.moderation.queue_helpers import held_comment
 from tests.wiki.helpers import make_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -11,6 +18,13 @@ SECTIONS = ["Origins", "The court rolls", "Enclosure", "Grazing", "Mowing", "Eve
 LONG_TEXT = "".join(
     f"## {title}\n\n" + "The green is common land, grazed and mown by the village. " * 12 + "\n\n"
     for title in SECTIONS
+)
+CODE = (
+    "```python\n"
+    "def mow(green, height_mm=40):\n"
+    '    """Cut the grass."""  # never below 30\n'
+    "    return [strip.cut(height_mm) for strip in green]\n"
+    "```\n\n"
 )
 
 
@@ -89,3 +103,101 @@ def test_an_article_without_contents_keeps_its_text_at_the_left(browser, live_se
         assert abs(box(page, "h1")["x"] - box(page, ".site-name")["x"]) < 2
     finally:
         context.close()
+
+
+def is_dark(page) -> bool:
+    """The page's own background is dark (its luminance below a fifth)."""
+    return page.evaluate(
+        """() => {
+        const [r, g, b] = getComputedStyle(document.documentElement).backgroundColor
+            .match(/\\d+/g).slice(0, 3).map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 < 0.2;
+    }"""
+    )
+
+
+def test_a_reader_who_prefers_dark_gets_dark_pages_that_pass_axe(browser, live_server):
+    moderator = UserFactory(username="warden")
+    moderator.groups.add(Group.objects.get_or_create(name="moderators")[0])
+    make_article(title="Main Page", texts=("Welcome to the **commons**. See [[Village green]].\n",))
+    article = make_article(
+        title="Village green",
+        texts=(
+            CODE + LONG_TEXT + "See [[A missing page]].\n",
+            CODE + LONG_TEXT.replace("mown", "cut", 1) + "See [[Main Page]].\n",
+        ),
+        user=moderator,
+    )
+    question = post(article, "Who mows the green in June?", author=signed_in(moderator))
+    post(article, "The **volunteers** do.", author=signed_in(moderator), parent=question)
+    held_comment(article, "Is the maypole up yet?")
+
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        color_scheme="dark",
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        pages = [
+            "/",
+            "/wiki/village-green/",
+            "/wiki/village-green/history/",
+            "/wiki/village-green/diff/1/2/",
+            "/wiki/village-green/revisions/1/",
+            "/recent/",
+            "/search/?q=green",
+            "/wiki/",
+            "/accounts/login/",
+            "/accounts/signup/",
+        ]
+        for url in pages:
+            page.goto(url)
+            assert is_dark(page), url
+            assert_accessible(page)
+
+        page.goto("/accounts/login/")
+        page.get_by_role("button", name="Log in").click()
+        assert page.locator(".form-errors, .error").first.is_visible()
+        assert_accessible(page)
+
+        log_in(page, "warden")
+        signed_in_pages = [
+            "/wiki/village-green/",
+            "/wiki/village-green/edit/",
+            "/moderation/",
+            "/moderation/log/",
+        ]
+        for url in signed_in_pages:
+            page.goto(url)
+            assert is_dark(page), url
+            assert_accessible(page)
+    finally:
+        context.close()
+
+
+def test_the_focus_ring_stands_out_in_both_themes(browser, live_server):
+    make_article(title="Village green", texts=(LONG_TEXT,))
+    for scheme in ("light", "dark"):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1440, "height": 900}, color_scheme=scheme
+        )
+        page = context.new_page()
+        try:
+            page.goto("/wiki/village-green/")
+            page.locator("body").focus()
+            link = page.get_by_role("navigation", name="Contents").get_by_role("link").first
+            for _ in range(30):
+                page.keyboard.press("Tab")
+                if link.evaluate("(a) => a === document.activeElement"):
+                    break
+            else:
+                raise AssertionError("the contents' first link never got the focus with Tab")
+            ring = link.evaluate(
+                "(a) => [getComputedStyle(a).outlineStyle, getComputedStyle(a).outlineWidth]"
+            )
+            assert ring == ["solid", "3px"], scheme
+        finally:
+            context.close()
