@@ -69,6 +69,21 @@ def test_on_a_wide_screen_the_contents_stand_beside_the_text_and_stay_in_view(br
         context.close()
 
 
+def test_the_contents_mark_the_section_being_read(browser, live_server):
+    make_article(title="Village green", texts=(LONG_TEXT,))
+    context, page = open_article(browser, live_server, width=1440, height=900)
+    try:
+        contents = page.get_by_role("navigation", name="Contents")
+        page.evaluate("() => document.getElementById('mowing').scrollIntoView()")
+        page.wait_for_function("() => window.scrollY > 0")
+        reading = contents.locator("a[aria-current='location']")
+        reading.wait_for()
+        assert reading.count() == 1
+        assert reading.inner_text() == "Mowing"
+    finally:
+        context.close()
+
+
 def test_an_old_revision_shows_its_contents_beside_the_text_too(browser, live_server):
     make_article(title="Village green", texts=(LONG_TEXT, "Now short.\n"))
     context, page = open_article(browser, live_server, width=1440, height=900)
