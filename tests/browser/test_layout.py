@@ -21,9 +21,10 @@ LONG_TEXT = "".join(
 )
 CODE = (
     "```python\n"
+    "@dataclass\n"
     "def mow(green, height_mm=40):\n"
     '    """Cut the grass."""  # never below 30\n'
-    "    return [strip.cut(height_mm) for strip in green]\n"
+    "    return [strip.cut(height_mm) for strip in green if strip not in green.paths]\n"
     "```\n\n"
 )
 
@@ -191,6 +192,13 @@ def test_a_reader_who_prefers_dark_gets_dark_pages_that_pass_axe(browser, live_s
             assert_accessible(page)
     finally:
         context.close()
+
+
+def test_highlighted_code_passes_axe_in_the_light_theme_too(axe_page):
+    make_article(title="Village green", texts=(CODE + LONG_TEXT,))
+    axe_page.goto("/wiki/village-green/")
+    assert axe_page.locator(".highlight .c1").is_visible()
+    assert_accessible(axe_page)
 
 
 def test_the_focus_ring_stands_out_in_both_themes(browser, live_server):
