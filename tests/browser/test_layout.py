@@ -85,6 +85,21 @@ def test_the_contents_mark_the_section_being_read(browser, live_server):
         context.close()
 
 
+def test_a_column_taller_than_its_text_stays_above_what_follows(browser, live_server):
+    headings = "".join(
+        f"###### Section {n}: who may graze, cut turf and gather wood on the green\n\n"
+        for n in range(1, 13)
+    )
+    make_article(title="Village green", texts=(headings,))
+    context, page = open_article(browser, live_server, width=1440, height=900)
+    try:
+        nav = page.get_by_role("navigation", name="Contents").bounding_box()
+        assert nav["height"] > box(page, ".prose > h6:last-child")["y"] - nav["y"]
+        assert nav["y"] + nav["height"] <= box(page, ".article-meta")["y"]
+    finally:
+        context.close()
+
+
 def test_an_old_revision_shows_its_contents_beside_the_text_too(browser, live_server):
     make_article(title="Village green", texts=(LONG_TEXT, "Now short.\n"))
     context, page = open_article(browser, live_server, width=1440, height=900)
