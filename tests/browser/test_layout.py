@@ -136,6 +136,47 @@ def test_an_article_without_contents_keeps_its_text_at_the_left(browser, live_se
         context.close()
 
 
+TOO_LONG_LINES = """() => [...document.querySelectorAll("main p, main li")]
+    .filter((el) => el.offsetParent && !el.closest("table, pre, nav, .site-header"))
+    .filter((el) => !el.querySelector("p, div, article, ul, ol, dl, form, h2, h3"))
+    .filter((el) => {
+        const zero = document.createElement("span");
+        zero.textContent = "0";
+        zero.style.position = "absolute";
+        el.appendChild(zero);
+        const ch = zero.getBoundingClientRect().width;
+        zero.remove();
+        const text = document.createRange();
+        text.selectNodeContents(el);
+        return text.getBoundingClientRect().width > 76 * ch;
+    })
+    .map((el) => el.outerHTML.slice(0, 80))"""
+
+
+def test_on_a_wide_screen_no_text_runs_past_a_readable_measure(browser, live_server):
+    moderator = UserFactory(username="warden")
+    moderator.groups.add(Group.objects.get_or_create(name="moderators")[0])
+    article = make_article(title="Village green", texts=(LONG_TEXT, LONG_TEXT + "More.\n"))
+    post(article, "Who mows the green in June? " * 8, author=signed_in(moderator))
+    held_comment(article, "Is the maypole up yet? " * 10)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, "warden")
+        for url in [
+            "/wiki/village-green/",
+            "/wiki/village-green/history/",
+            "/recent/",
+            "/search/?q=green",
+            "/moderation/",
+        ]:
+            page.goto(url)
+            assert page.evaluate(TOO_LONG_LINES) == [], url
+    finally:
+        context.close()
+
+
 def is_dark(page) -> bool:
     """The page's own background is dark (its luminance below a fifth)."""
     return page.evaluate(
