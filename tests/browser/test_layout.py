@@ -126,6 +126,20 @@ def test_on_a_phone_the_contents_come_before_the_text(browser, live_server):
         context.close()
 
 
+def test_on_a_phone_the_watch_button_does_not_touch_the_contents(browser, live_server):
+    UserFactory(username="warden")
+    make_article(title="Village green", texts=(LONG_TEXT,))
+    context, page = open_article(browser, live_server, width=390, height=844)
+    try:
+        log_in(page, "warden")
+        page.goto("/wiki/village-green/")
+        watch = page.get_by_role("button", name="Watch").bounding_box()
+        nav = page.get_by_role("navigation", name="Contents").bounding_box()
+        assert watch["y"] + watch["height"] + 8 <= nav["y"]
+    finally:
+        context.close()
+
+
 def test_an_article_without_contents_keeps_its_text_at_the_left(browser, live_server):
     make_article(title="Village green", texts=("Only one paragraph.\n",))
     context, page = open_article(browser, live_server, width=1440, height=900)
