@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from commons import views
+from wiki.views import canonical_address
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +14,6 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
     path("", include("notifications.urls")),
+    # Last: any other spelling of a wiki address (Main_Page, Main%20Page) leads to its slug.
+    re_path(r"^wiki/(?P<address>[^/]+)/(?P<rest>.*)$", canonical_address),
 ]

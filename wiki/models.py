@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commons.undeletable import UndeletableModel
 from wiki.querysets import ArticleQuerySet, ArticleStamp, RevisionQuerySet
+from wiki.slugs import CANONICAL_SLUG_RE
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 255
@@ -76,6 +77,10 @@ class Article(UndeletableModel):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="wiki_article_slug_not_empty"),
+            # One address per article: never Main_Page beside main-page (wiki.slugs).
+            models.CheckConstraint(
+                condition=Q(slug__regex=CANONICAL_SLUG_RE), name="wiki_article_slug_canonical"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +167,14 @@ class ArticleRedirect(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="redirects")
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_slug__regex=CANONICAL_SLUG_RE),
+                name="wiki_articleredirect_old_slug_canonical",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"/wiki/{self.old_slug}/ → {self.article.slug}"
 
@@ -178,6 +191,10 @@ class WikiLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "target_slug"], name="wiki_wikilink_unique"),
+            models.CheckConstraint(
+                condition=Q(target_slug__regex=CANONICAL_SLUG_RE),
+                name="wiki_wikilink_target_slug_canonical",
+            ),
         ]
 
     def __str__(self) -> str:

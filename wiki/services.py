@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
-from django.utils.text import slugify
 
 from moderation import services as moderation
 from moderation.states import Status
@@ -24,6 +23,7 @@ from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
 from wiki.search import update_search_vector
+from wiki.slugs import slug_for
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def clean_title(title: str) -> tuple[str, str]:
             f"Titles are at most {TITLE_MAX_LENGTH} characters; this one has {len(title)}.",
             code="max_length",
         )
-    slug = slugify(title)
+    slug = slug_for(title)
     if not slug:
         raise ValidationError(
             "A title needs at least one letter or digit to make the article's address.",
@@ -239,7 +239,7 @@ def save_edit(
     row is locked for the transaction, so concurrent saves get consecutive numbers.
     """
     source = clean_source(source)
-    article = Article.objects.select_for_update().filter(slug=slug).first()
+    article = Article.objects.select_for_update().filter(slug=slug_for(slug)).first()
     if article is None:
         return _create_article(title=title, source=source, summary=summary, contributor=contributor)
     _check_editable(article, contributor)

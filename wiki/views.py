@@ -14,15 +14,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.http import http_date, urlencode
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from comments.discussion import commenter_initial, own_comment_ids
@@ -51,6 +59,7 @@ from wiki.permissions import (
 )
 from wiki.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from wiki.search import clean_query, search_articles, suggest_titles
+from wiki.slugs import slug_for
 
 
 def contributor_for(request: HttpRequest) -> services.Contributor:
@@ -71,6 +80,20 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
     if moved is None:
         return None
     return redirect(view_name, slug=moved.article.slug, permanent=True, **kwargs)
+
+
+def canonical_address(request: HttpRequest, address: str, rest: str) -> HttpResponse:
+    """Another spelling of an article's address (case, underscores, spaces) leads to its
+    slug, keeping the rest of the path and the query: a 301 for reads, and a 308 for any
+    other method, which a client repeats with the same method and body (a 301 drops them)."""
+    slug = slug_for(address)
+    if not slug or slug == address:
+        raise Http404("No page at this address.")
+    location = reverse("wiki:article", kwargs={"slug": slug}) + escape_uri_path(rest)
+    if query := request.META.get("QUERY_STRING", ""):
+        location += f"?{query}"
+    reading = request.method in ("GET", "HEAD")
+    return HttpResponsePermanentRedirect(location, preserve_request=not reading)
 
 
 @require_GET
@@ -683,16 +706,19 @@ def article_index(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     page = None
+    exact = None
     if query:
-        exact = Article.objects.live().filter(slug=slugify(query)).first()
-        if exact is not None and exact.title.casefold() == query.casefold():
+        exact = Article.objects.live().filter(slug=slug_for(query)).first()
+        # "Main_Page" names "Main page", as its address /wiki/Main_Page/ does.
+        if exact is not None and exact.title.casefold() == query.replace("_", " ").casefold():
             return redirect(exact)
         page = Paginator(search_articles(query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "page": page,
         "extra_query": urlencode({"q": query}),
-        "create_slug": slugify(query) if query else "",
+        # Never offer to create an article whose address is already taken.
+        "create_slug": slug_for(query) if query and exact is None else "",
         "can_create": can_edit(request.user, None),
     }
     return render(request, "wiki/search.html", context)

@@ -1,11 +1,11 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.text import slugify
 
 from commons.demo import ARTICLES, EDITORS
 from wiki.models import Article
 from wiki.services import Contributor, save_edit
+from wiki.slugs import slug_for
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 editors[name].save()
         added = 0
         for title, revisions in ARTICLES:
-            slug = slugify(title)
+            slug = slug_for(title)
             if Article.objects.filter(slug=slug).exists():
                 continue
             base = None
