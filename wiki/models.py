@@ -17,8 +17,8 @@ SLUG_MAX_LENGTH = 255
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self) -> ArticleQuerySet:
-        # The search vector is as big as the text; only the search's SQL reads it.
-        return super().get_queryset().defer("search_vector")
+        # The search vector and text are as big as the text; only the search's SQL reads them.
+        return super().get_queryset().defer("search_vector", "search_text")
 
 
 class Article(UndeletableModel):
@@ -52,8 +52,11 @@ class Article(UndeletableModel):
     # it, so a change can never be served from an older cache entry.
     version = models.PositiveBigIntegerField(default=1, editable=False)
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Title (weight A) and current text (weight B), written by wiki.search.update_search_vector
-    # whenever a revision is saved; PostgreSQL only (a plain unused column on SQLite).
+    # The current revision's text as a reader sees it (wiki.markup.html_to_text: no Markdown,
+    # no HTML), which search matches and quotes in its snippets, and its title (weight A) and
+    # that text (weight B) as a search vector (PostgreSQL only; unused on SQLite). Both are
+    # written by wiki.search.update_search_index whenever a revision is saved.
+    search_text = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()

@@ -22,7 +22,7 @@ from notifications import services as notifications
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
-from wiki.search import update_search_vector
+from wiki.search import update_search_index
 from wiki.slugs import slug_for
 
 
@@ -159,7 +159,7 @@ def _add_revision(
     article.updated_at = revision.created_at
     article.save(update_fields=["current_revision", "title", "updated_at"])
     article_changed(article.pk)
-    update_search_vector(article=article, title=title, source=source)
+    update_search_index(article=article, title=title, html=rendered.html)
     _rewrite_links(article, rendered.link_slugs)
     notifications.revision_saved(revision=revision)  # after commit; trusted authors only
     return revision
