@@ -50,6 +50,7 @@ from wiki.markup import render_markdown
 from wiki.models import Article, ArticleRedirect, ArticleStamp, Revision
 from wiki.permissions import (
     can_edit,
+    can_edit_once_signed_in,
     can_moderate,
     can_move,
     can_read_revision,
@@ -210,6 +211,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
         "article": article,
         "revision": article.current_revision,
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
         "watching": watching,
@@ -268,9 +270,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_edit(request.user, article):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied(
-            "This article is archived." if article.is_archived else "This article is locked."
-        )
+        return _cannot_change(request, article)
     creating = article is None
     current = article.current_revision if article else None
     if request.method != "POST":
@@ -325,8 +325,9 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     except services.NothingChanged:
         messages.info(request, "Nothing changed, so no new revision was saved.")
         return redirect(article)
-    except (services.ArticleArchived, services.ArticleLocked) as error:
-        raise PermissionDenied(str(error)) from error
+    except (services.ArticleArchived, services.ArticleLocked):
+        article.refresh_from_db(fields=["is_locked", "archived_at"])
+        return _cannot_change(request, article)
     revision = result.revision
     if result.merged:
         messages.success(
@@ -339,6 +340,12 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, f"Saved revision {revision.number}.")
     return redirect(revision.article)
+
+
+def _cannot_change(request: HttpRequest, article: Article) -> HttpResponse:
+    """A 403 that says why the article cannot be changed, who can, and where to go instead."""
+    context = {"article": article, "is_moderator": can_moderate(request.user)}
+    return render(request, "wiki/article_readonly.html", context, status=403)
 
 
 def _render_edit(request, article, slug, form, *, preview=None, status=200) -> HttpResponse:
@@ -392,6 +399,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         "latest_id": article.current_revision_id,
         "is_moderator": can_moderate(request.user),
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "can_move": can_move(request.user, article),
     }
     response = render(request, "wiki/article_history.html", context)
@@ -410,6 +418,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         "can_read": can_read_revision(request.user, revision),
         "is_current": revision.pk == article.current_revision_id,
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "is_moderator": can_moderate(request.user),
     }
     return render(request, "wiki/revision_detail.html", context)
@@ -432,6 +441,7 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
         "left_label": f"Revision {old.number}",
         "right_label": f"Revision {new.number}",
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
     }
     response = render(request, "wiki/revision_diff.html", context)
     if key:
@@ -469,6 +479,8 @@ def revision_compare(request: HttpRequest, slug: str) -> HttpResponse:
 def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = get_article_or_404(slug)
     if not can_edit(request.user, article):
+        if request.user.is_authenticated and (article.is_locked or article.is_archived):
+            return _cannot_change(request, article)
         raise PermissionDenied("You cannot edit this article.")
     try:
         revision = services.revert_article(
@@ -479,8 +491,9 @@ def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse
     except services.NothingChanged as nothing:
         messages.info(request, str(nothing))
         return redirect(article)
-    except (services.ArticleArchived, services.ArticleLocked) as error:
-        raise PermissionDenied(str(error)) from error
+    except (services.ArticleArchived, services.ArticleLocked):
+        article.refresh_from_db(fields=["is_locked", "archived_at"])
+        return _cannot_change(request, article)
     messages.success(
         request, f"Reverted to revision {number}: saved as revision {revision.number}."
     )
@@ -542,6 +555,8 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_move(request.user, article):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if article.is_locked or article.is_archived:
+            return _cannot_change(request, article)
         raise PermissionDenied("You cannot move this article.")
     form = MoveForm(request.POST or None, initial={"title": article.title})
     if request.method == "POST" and form.is_valid():
@@ -556,6 +571,9 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("title" if not hasattr(error, "error_dict") else None, error)
         except services.NothingChanged as nothing:
             form.add_error("title", str(nothing))
+        except (services.ArticleArchived, services.ArticleLocked):
+            article.refresh_from_db(fields=["is_locked", "archived_at"])
+            return _cannot_change(request, article)
         else:
             article.refresh_from_db(fields=["slug", "title"])
             messages.success(
@@ -589,6 +607,7 @@ def article_links(request: HttpRequest, slug: str) -> HttpResponse:
         "title": title,
         "page": page,
         "can_edit": can_edit(request.user, article) if article else False,
+        "sign_in_to_edit": bool(article) and can_edit_once_signed_in(request.user, article),
     }
     return render(request, "wiki/article_links.html", context)
 
