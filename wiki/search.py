@@ -202,6 +202,11 @@ def plain_snippet(text: str, words: Sequence[str]) -> SafeString:
     first = min(found, default=0)
     start = max(0, first - SNIPPET_RADIUS)
     end = min(len(text), first + SNIPPET_RADIUS)
+    # Cut between words, not inside one.
+    if start > 0 and (space := text.find(" ", start, first)) >= 0:
+        start = space + 1
+    if end < len(text) and (space := text.rfind(" ", first, end)) >= 0:
+        end = space
     excerpt = " ".join(text[start:end].split())
     if not words:
         body = escape(excerpt)

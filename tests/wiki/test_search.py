@@ -190,6 +190,13 @@ def test_plain_snippet_escapes_text_and_marks_every_hit():
     )
 
 
+def test_plain_snippet_is_cut_between_words():
+    text = "alphabet " * 40 + "needle " + "omegas " * 40
+    snippet = plain_snippet(text, ["needle"])
+    words = snippet.removeprefix("… ").removesuffix(" …").replace("<mark>", "")
+    assert set(words.replace("</mark>", "").split()) == {"alphabet", "needle", "omegas"}
+
+
 def test_plain_snippet_is_cut_around_the_first_hit():
     text = "filler " * 100 + "needle " + "tail " * 100
     snippet = plain_snippet(text, ["needle"])
