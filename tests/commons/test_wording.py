@@ -1,5 +1,5 @@
-"""Pages say what happened in plain words: a failed log-in, the admin's name and its way
-to the moderation queue."""
+"""Pages say what happened in plain words and lead on: a failed log-in, sign-up's way back,
+the admin's name and its way to the moderation queue."""
 
 import pytest
 
@@ -43,3 +43,22 @@ def test_the_admin_log_in_page_carries_the_site_name(client, settings):
     body = client.get("/admin/login/").content.decode()
     assert "Django" not in body
     assert f"{settings.SITE_NAME} administration" in body
+
+
+@pytest.mark.parametrize(
+    ("wanted", "lands_on"),
+    [("/wiki/gardens/", "/wiki/gardens/"), ("https://evil.example/", "/"), ("//evil.example", "/")],
+)
+def test_sign_up_returns_to_the_page_the_reader_came_from_on_this_site_only(
+    client, wanted, lands_on
+):
+    response = client.post(
+        f"/accounts/signup/?next={wanted}",
+        {
+            "username": "newcomer",
+            "password1": "a-long-passphrase-1",
+            "password2": "a-long-passphrase-1",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == lands_on
