@@ -6,8 +6,8 @@ from comments.feeds import ArticleCommentsFeed
 app_name = "comments"
 
 urlpatterns = [
-    path("wiki/<slug:slug>/comments/", views.post_comment, name="post"),
-    path("wiki/<slug:slug>/comments/feed/", ArticleCommentsFeed(), name="feed"),
+    path("wiki/<wikislug:slug>/comments/", views.post_comment, name="post"),
+    path("wiki/<wikislug:slug>/comments/feed/", ArticleCommentsFeed(), name="feed"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="edit"),
     path("comments/<int:pk>/remove/", views.remove_comment, name="remove"),

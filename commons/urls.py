@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from commons import views
 from wiki.sitemaps import ArticleSitemap
+from wiki.views import canonical_address
 
 sitemaps = {"articles": ArticleSitemap}
 
@@ -31,4 +32,6 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
     path("", include("notifications.urls")),
+    # Last: any other spelling of a wiki address (Main_Page, Main%20Page) leads to its slug.
+    re_path(r"^wiki/(?P<address>[^/]+)/(?P<rest>.*)$", canonical_address),
 ]

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -56,7 +57,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         user = form.save()
         login(request, user)
         messages.success(request, f"Welcome, {user.get_username()}! You are signed in.")
-        return redirect(request.GET.get("next") or "home")
+        wanted = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(wanted if safe else "home")
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 

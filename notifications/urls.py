@@ -5,7 +5,7 @@ from notifications import views
 app_name = "notifications"
 
 urlpatterns = [
-    path("wiki/<slug:slug>/watch/", views.toggle_watch, name="watch"),
+    path("wiki/<wikislug:slug>/watch/", views.toggle_watch, name="watch"),
     path("watchlist/", views.watchlist, name="watchlist"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("notifications/confirm/<str:token>/", views.confirm, name="confirm"),

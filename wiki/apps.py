@@ -6,11 +6,16 @@ class WikiConfig(AppConfig):
     verbose_name = "Wiki"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from moderation.registry import register
         from moderation.trust import register_contribution_counter
         from wiki.models import Revision
         from wiki.moderation import RevisionAdapter
+        from wiki.slugs import CanonicalSlugConverter
 
+        # Before any URLconf is loaded: every /wiki/<slug>/ route takes canonical slugs only.
+        register_converter(CanonicalSlugConverter, "wikislug")
         register(Revision, RevisionAdapter())
         register_contribution_counter(
             lambda user: Revision.objects.visible().filter(author=user).count()

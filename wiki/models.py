@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from commons.undeletable import UndeletableModel
 from wiki.querysets import ArticleQuerySet, ArticleStamp, RevisionQuerySet
+from wiki.slugs import CANONICAL_SLUG_RE
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 255
@@ -16,8 +17,8 @@ SLUG_MAX_LENGTH = 255
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self) -> ArticleQuerySet:
-        # The search vector is as big as the text; only the search's SQL reads it.
-        return super().get_queryset().defer("search_vector")
+        # The search vector and text are as big as the text; only the search's SQL reads them.
+        return super().get_queryset().defer("search_vector", "search_text")
 
 
 class Article(UndeletableModel):
@@ -51,8 +52,11 @@ class Article(UndeletableModel):
     # it, so a change can never be served from an older cache entry.
     version = models.PositiveBigIntegerField(default=1, editable=False)
     changed_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Title (weight A) and current text (weight B), written by wiki.search.update_search_vector
-    # whenever a revision is saved; PostgreSQL only (a plain unused column on SQLite).
+    # The current revision's text as a reader sees it (wiki.markup.html_to_text: no Markdown,
+    # no HTML), which search matches and quotes in its snippets, and its title (weight A) and
+    # that text (weight B) as a search vector (PostgreSQL only; unused on SQLite). Both are
+    # written by wiki.search.update_search_index whenever a revision is saved.
+    search_text = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleManager()
@@ -76,6 +80,10 @@ class Article(UndeletableModel):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(slug=""), name="wiki_article_slug_not_empty"),
+            # One address per article: never Main_Page beside main-page (wiki.slugs).
+            models.CheckConstraint(
+                condition=Q(slug__regex=CANONICAL_SLUG_RE), name="wiki_article_slug_canonical"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +170,14 @@ class ArticleRedirect(models.Model):
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="redirects")
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_slug__regex=CANONICAL_SLUG_RE),
+                name="wiki_articleredirect_old_slug_canonical",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"/wiki/{self.old_slug}/ → {self.article.slug}"
 
@@ -178,6 +194,10 @@ class WikiLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["source", "target_slug"], name="wiki_wikilink_unique"),
+            models.CheckConstraint(
+                condition=Q(target_slug__regex=CANONICAL_SLUG_RE),
+                name="wiki_wikilink_target_slug_canonical",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,18 @@ def can_edit(user, article: Article | None) -> bool:
     return not article.is_locked or can_moderate(user)
 
 
+def can_edit_once_signed_in(user, article: Article) -> bool:
+    """A signed-out reader who may not edit now but could by signing in: pages offer log-in
+    where the Edit tab would be (the same for every signed-out reader, so shared copies
+    of a page may carry it)."""
+    return (
+        not user.is_authenticated
+        and not settings.WIKI_ANONYMOUS_EDITS
+        and not article.is_archived
+        and not article.is_locked
+    )
+
+
 def can_move(user, article: Article) -> bool:
     return user.is_authenticated and can_edit(user, article)
 

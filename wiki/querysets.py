@@ -98,20 +98,16 @@ class ArticleQuerySet(UndeletableQuerySet):
         )
 
     def matching(self, query: str) -> ArticleQuerySet:
-        """Live articles holding every word of `query` in title or current text, none of
+        """Live articles holding every word of `query` in title or text as read, none of
         its `-words`; the more words in the title, the higher (the SQLite search)."""
         included, excluded = search_words(query)
         if not included:
             return self.none()
         found = self.live()
         for word in included:
-            found = found.filter(
-                Q(title__icontains=word) | Q(current_revision__source__icontains=word)
-            )
+            found = found.filter(Q(title__icontains=word) | Q(search_text__icontains=word))
         for word in excluded:
-            found = found.exclude(title__icontains=word).exclude(
-                current_revision__source__icontains=word
-            )
+            found = found.exclude(title__icontains=word).exclude(search_text__icontains=word)
         title_hits = sum(
             (
                 Case(When(title__icontains=word, then=Value(1)), default=Value(0))

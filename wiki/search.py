@@ -1,9 +1,11 @@
 """Finding articles: full-text search on PostgreSQL, a simpler word search on SQLite.
 
 Only live articles and the text of their current revision are searched; an archived
-article never appears, and a hidden revision is never current. On PostgreSQL each
-article stores its search vector (title weighted A, text B), written by
-`update_search_vector` whenever a revision is saved, so no query computes one.
+article never appears, and a hidden revision is never current. What is searched and
+quoted is the text as a reader sees it (no Markdown, no HTML), stored on the article
+from the revision's rendered HTML by `update_search_index` whenever a revision is saved,
+with, on PostgreSQL, its search vector (title weighted A, text B), so no query computes
+either.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from wiki.markup import html_to_text
 from wiki.models import Article
 from wiki.querysets import search_words
 
@@ -42,15 +45,14 @@ _START, _STOP = "\ue000", "\ue001"
 _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-# Every article at once, with the same expression as update_search_vector (benchmarks,
-# repairs). The migration that added the column holds a frozen copy.
+# Every article's vector at once from its stored text, with the same expression as
+# update_search_index (benchmarks, repairs). The migrations that fill the columns hold
+# frozen copies.
 REINDEX_ALL_SQL = """
-UPDATE wiki_article AS a
+UPDATE wiki_article
    SET search_vector =
-       setweight(to_tsvector('english'::regconfig, COALESCE(a.title, '')), 'A')
-       || setweight(to_tsvector('english'::regconfig, left(COALESCE(r.source, ''), 150000)), 'B')
-  FROM wiki_revision AS r
- WHERE r.id = a.current_revision_id
+       setweight(to_tsvector('english'::regconfig, COALESCE(title, '')), 'A')
+       || setweight(to_tsvector('english'::regconfig, left(search_text, 150000)), 'B')
 """
 
 
@@ -74,14 +76,17 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def update_search_vector(*, article: Article, title: str, source: str) -> None:
-    """Store the article's search vector from its current title and text (PostgreSQL only)."""
+def update_search_index(*, article: Article, title: str, html: str) -> None:
+    """Store the plain text of the article's current rendered HTML and, on PostgreSQL, its
+    search vector from that text and the title."""
+    text = html_to_text(html)[:INDEXED_TEXT_CHARS]
     if not uses_full_text():
+        Article.objects.filter(pk=article.pk).update(search_text=text)
         return
     vector = SearchVector(Value(title), weight="A", config=CONFIG) + SearchVector(
-        Value(source[:INDEXED_TEXT_CHARS]), weight="B", config=CONFIG
+        Value(text), weight="B", config=CONFIG
     )
-    Article.objects.filter(pk=article.pk).update(search_vector=vector)
+    Article.objects.filter(pk=article.pk).update(search_text=text, search_vector=vector)
 
 
 def reindex_all() -> int:
@@ -106,11 +111,7 @@ class SearchResults(Sequence):
             return Article.objects.none()
         if self._full_text:
             return _full_text_hits(self.query)
-        return (
-            Article.objects.matching(self.query)
-            .select_related("current_revision")
-            .only("slug", "title", "current_revision__source")
-        )
+        return Article.objects.matching(self.query).only("slug", "title", "search_text")
 
     def count(self) -> int:
         return self._queryset().count()
@@ -140,7 +141,7 @@ class SearchResults(Sequence):
                 Hit(
                     title=article.title,
                     slug=article.slug,
-                    snippet=plain_snippet(article.current_revision.source, self._words),
+                    snippet=plain_snippet(article.search_text, self._words),
                     rank=float(article.title_hits),
                 )
                 for article in rows
@@ -162,7 +163,7 @@ def _full_text_hits(query: str) -> QuerySet:
         .annotate(
             rank=SearchRank(F("search_vector"), search),
             snippet=SearchHeadline(
-                Left("current_revision__source", HEADLINE_TEXT_CHARS),
+                Left("search_text", HEADLINE_TEXT_CHARS),
                 search,
                 config=CONFIG,
                 start_sel=_START,
@@ -201,6 +202,11 @@ def plain_snippet(text: str, words: Sequence[str]) -> SafeString:
     first = min(found, default=0)
     start = max(0, first - SNIPPET_RADIUS)
     end = min(len(text), first + SNIPPET_RADIUS)
+    # Cut between words, not inside one.
+    if start > 0 and (space := text.find(" ", start, first)) >= 0:
+        start = space + 1
+    if end < len(text) and (space := text.rfind(" ", first, end)) >= 0:
+        end = space
     excerpt = " ".join(text[start:end].split())
     if not words:
         body = escape(excerpt)

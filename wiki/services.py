@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
-from django.utils.text import slugify
 
 from moderation import services as moderation
 from moderation.states import Status
@@ -23,7 +22,8 @@ from notifications import services as notifications
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
-from wiki.search import update_search_vector
+from wiki.search import update_search_index
+from wiki.slugs import slug_for
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def clean_title(title: str) -> tuple[str, str]:
             f"Titles are at most {TITLE_MAX_LENGTH} characters; this one has {len(title)}.",
             code="max_length",
         )
-    slug = slugify(title)
+    slug = slug_for(title)
     if not slug:
         raise ValidationError(
             "A title needs at least one letter or digit to make the article's address.",
@@ -160,7 +160,7 @@ def _add_revision(
     article.updated_at = revision.created_at
     article.save(update_fields=["current_revision", "title", "updated_at"])
     article_changed(article.pk)
-    update_search_vector(article=article, title=title, source=source)
+    update_search_index(article=article, title=title, html=rendered.html)
     _rewrite_links(article, rendered.link_slugs)
     notifications.revision_saved(revision=revision)  # after commit; trusted authors only
     return revision
@@ -242,7 +242,7 @@ def save_edit(
     row is locked for the transaction, so concurrent saves get consecutive numbers.
     """
     source = clean_source(source)
-    article = Article.objects.select_for_update().filter(slug=slug).first()
+    article = Article.objects.select_for_update().filter(slug=slug_for(slug)).first()
     if article is None:
         return _create_article(title=title, source=source, summary=summary, contributor=contributor)
     _check_editable(article, contributor)

@@ -14,16 +14,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.http import http_date, urlencode
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from comments.discussion import commenter_initial, own_comment_ids
@@ -44,6 +51,7 @@ from wiki.markup import render_markdown
 from wiki.models import Article, ArticleRedirect, ArticleStamp, Revision
 from wiki.permissions import (
     can_edit,
+    can_edit_once_signed_in,
     can_moderate,
     can_move,
     can_read_revision,
@@ -53,6 +61,7 @@ from wiki.permissions import (
 )
 from wiki.search import PAGE_SIZE as SEARCH_PAGE_SIZE
 from wiki.search import clean_query, search_articles, suggest_titles
+from wiki.slugs import slug_for
 
 
 def contributor_for(request: HttpRequest) -> services.Contributor:
@@ -73,6 +82,20 @@ def _redirect_for_old_slug(slug: str, view_name: str = "wiki:article", **kwargs)
     if moved is None:
         return None
     return redirect(view_name, slug=moved.article.slug, permanent=True, **kwargs)
+
+
+def canonical_address(request: HttpRequest, address: str, rest: str) -> HttpResponse:
+    """Another spelling of an article's address (case, underscores, spaces) leads to its
+    slug, keeping the rest of the path and the query: a 301 for reads, and a 308 for any
+    other method, which a client repeats with the same method and body (a 301 drops them)."""
+    slug = slug_for(address)
+    if not slug or slug == address:
+        raise Http404("No page at this address.")
+    location = reverse("wiki:article", kwargs={"slug": slug}) + escape_uri_path(rest)
+    if query := request.META.get("QUERY_STRING", ""):
+        location += f"?{query}"
+    reading = request.method in ("GET", "HEAD")
+    return HttpResponsePermanentRedirect(location, preserve_request=not reading)
 
 
 @require_GET
@@ -201,6 +224,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
         "description": "" if article.is_archived else text_excerpt(revision.html) or article.title,
         "awaiting_review": _awaiting_review(article),
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "can_move": can_move(request.user, article),
         "is_moderator": is_moderator,
         "watching": watching,
@@ -268,9 +292,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_edit(request.user, article):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied(
-            "This article is archived." if article.is_archived else "This article is locked."
-        )
+        return _cannot_change(request, article)
     creating = article is None
     current = article.current_revision if article else None
     if request.method != "POST":
@@ -325,8 +347,9 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     except services.NothingChanged:
         messages.info(request, "Nothing changed, so no new revision was saved.")
         return redirect(article)
-    except (services.ArticleArchived, services.ArticleLocked) as error:
-        raise PermissionDenied(str(error)) from error
+    except (services.ArticleArchived, services.ArticleLocked):
+        article.refresh_from_db(fields=["is_locked", "archived_at"])
+        return _cannot_change(request, article)
     revision = result.revision
     if result.merged:
         saved = (
@@ -346,6 +369,12 @@ AWAITING_REVIEW = (
     "It is live, awaiting review: until a moderator or the spam check accepts it, search "
     "engines are asked not to index the article."
 )
+
+
+def _cannot_change(request: HttpRequest, article: Article) -> HttpResponse:
+    """A 403 that says why the article cannot be changed, who can, and where to go instead."""
+    context = {"article": article, "is_moderator": can_moderate(request.user)}
+    return render(request, "wiki/article_readonly.html", context, status=403)
 
 
 def _render_edit(request, article, slug, form, *, preview=None, status=200) -> HttpResponse:
@@ -399,6 +428,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         "latest_id": article.current_revision_id,
         "is_moderator": can_moderate(request.user),
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "can_move": can_move(request.user, article),
     }
     response = render(request, "wiki/article_history.html", context)
@@ -417,6 +447,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         "can_read": can_read_revision(request.user, revision),
         "is_current": revision.pk == article.current_revision_id,
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "is_moderator": can_moderate(request.user),
     }
     return render(request, "wiki/revision_detail.html", context)
@@ -439,6 +470,7 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
         "left_label": f"Revision {old.number}",
         "right_label": f"Revision {new.number}",
         "can_edit": can_edit(request.user, article),
+        "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
     }
     response = render(request, "wiki/revision_diff.html", context)
     if key:
@@ -476,6 +508,8 @@ def revision_compare(request: HttpRequest, slug: str) -> HttpResponse:
 def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = get_article_or_404(slug)
     if not can_edit(request.user, article):
+        if request.user.is_authenticated and (article.is_locked or article.is_archived):
+            return _cannot_change(request, article)
         raise PermissionDenied("You cannot edit this article.")
     try:
         revision = services.revert_article(
@@ -486,8 +520,9 @@ def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse
     except services.NothingChanged as nothing:
         messages.info(request, str(nothing))
         return redirect(article)
-    except (services.ArticleArchived, services.ArticleLocked) as error:
-        raise PermissionDenied(str(error)) from error
+    except (services.ArticleArchived, services.ArticleLocked):
+        article.refresh_from_db(fields=["is_locked", "archived_at"])
+        return _cannot_change(request, article)
     messages.success(
         request, f"Reverted to revision {number}: saved as revision {revision.number}."
     )
@@ -549,6 +584,8 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
     if not can_move(request.user, article):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if article.is_locked or article.is_archived:
+            return _cannot_change(request, article)
         raise PermissionDenied("You cannot move this article.")
     form = MoveForm(request.POST or None, initial={"title": article.title})
     if request.method == "POST" and form.is_valid():
@@ -563,6 +600,9 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("title" if not hasattr(error, "error_dict") else None, error)
         except services.NothingChanged as nothing:
             form.add_error("title", str(nothing))
+        except (services.ArticleArchived, services.ArticleLocked):
+            article.refresh_from_db(fields=["is_locked", "archived_at"])
+            return _cannot_change(request, article)
         else:
             article.refresh_from_db(fields=["slug", "title"])
             messages.success(
@@ -596,6 +636,7 @@ def article_links(request: HttpRequest, slug: str) -> HttpResponse:
         "title": title,
         "page": page,
         "can_edit": can_edit(request.user, article) if article else False,
+        "sign_in_to_edit": bool(article) and can_edit_once_signed_in(request.user, article),
     }
     return render(request, "wiki/article_links.html", context)
 
@@ -718,16 +759,19 @@ def article_index(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     page = None
+    exact = None
     if query:
-        exact = Article.objects.live().filter(slug=slugify(query)).first()
-        if exact is not None and exact.title.casefold() == query.casefold():
+        exact = Article.objects.live().filter(slug=slug_for(query)).first()
+        # "Main_Page" names "Main page", as its address /wiki/Main_Page/ does.
+        if exact is not None and exact.title.casefold() == query.replace("_", " ").casefold():
             return redirect(exact)
         page = Paginator(search_articles(query), SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "page": page,
         "extra_query": urlencode({"q": query}),
-        "create_slug": slugify(query) if query else "",
+        # Never offer to create an article whose address is already taken.
+        "create_slug": slug_for(query) if query and exact is None else "",
         "can_create": can_edit(request.user, None),
     }
     return render(request, "wiki/search.html", context)

@@ -34,7 +34,7 @@ def test_admin_finds_reads_and_archives_an_article(axe_page):
     page.get_by_label("Username").fill("root")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Site administration").wait_for()
+    page.get_by_role("heading", name="Administer Commons").wait_for()
     assert_accessible(page)
 
     page.get_by_role("link", name="Articles").click()

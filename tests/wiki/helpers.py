@@ -22,6 +22,6 @@ def make_article(title="Sample article", texts=("First text.\n",), user=None):
 
 
 def _slug(title):
-    from django.utils.text import slugify
+    from wiki.slugs import slug_for
 
-    return slugify(title)
+    return slug_for(title)

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.conftest import CORPORA, contributor
 from tests.wiki.helpers import make_article
 from wiki import services
+from wiki.markup import html_to_text, render_markdown
 from wiki.models import Article
 from wiki.search import (
     MAX_QUERY_LENGTH,
@@ -121,6 +122,62 @@ def test_results_show_title_link_and_a_marked_snippet(client, user):
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
 
 
+MARKDOWN_ARTICLE = """## Start here
+
+**Commons** is a _wiki_ for [[Main Page|neighbours]] and `compost` bins.
+
+```python
+print("compost")
+```
+
+- [Compost](https://example.org/compost) heaps, [[Compost heaps]]
+"""
+
+
+def test_snippets_show_the_text_as_read_not_its_markdown(client, user):
+    make_article(title="Welcome", texts=(MARKDOWN_ARTICLE,), user=user)
+    [hit] = search_articles("compost")[:10]
+    for markup in ("**", "##", "[[", "]]", "`", "_wiki_", "](", "¶", "Contents"):
+        assert markup not in hit.snippet, markup
+    assert "Commons" in hit.snippet and "compost" in hit.snippet.lower()
+    body = search_body(client, "compost")
+    snippet = body[body.index('href="/wiki/welcome/"') :]
+    assert "**Commons**" not in snippet and "[[Main Page" not in snippet
+
+
+def test_the_words_of_markdown_syntax_are_not_searched(user):
+    make_article(title="Welcome", texts=("See [[Orchard keeping|the orchard]].\n",), user=user)
+    assert titles("orchard") == ["Welcome"]
+    assert titles("keeping") == []
+
+
+def test_plain_text_keeps_words_and_blocks_and_drops_page_furniture():
+    html = render_markdown(
+        "# One\n\n## Two\n\n### Three\n\nA **bold** `x < y` & [[Link|label]]"
+        "[^1].\n\n```\nline 1\nline 2\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+        "[^1]: A note.\n"
+    )
+    assert html_to_text(html) == (
+        "One\nTwo\nThree\nA bold x < y & label.\nline 1\nline 2\na b\n1 2\nA note."
+    )
+
+
+@pytest.mark.postgres
+def test_the_migration_fills_each_articles_search_text_from_its_html(user):
+    import importlib
+
+    from django.apps import apps
+
+    article = make_article(title="Welcome", texts=(MARKDOWN_ARTICLE,), user=user)
+    Article.objects.filter(pk=article.pk).update(search_text="", search_vector=None)
+    migration = importlib.import_module("wiki.migrations.0008_article_search_text")
+    with connection.schema_editor() as editor:
+        migration.fill_search_text(apps, editor)
+    text = Article.objects.values_list("search_text", flat=True).get(pk=article.pk)
+    assert text.startswith("Start here\nCommons is a wiki for neighbours and compost bins.")
+    assert titles("neighbours") == ["Welcome"]
+
+
 def test_queries_are_cleaned_and_capped():
     assert clean_query("  a\x00b \t c\n") == "a b c"
     assert len(clean_query("x" * 10_000)) == MAX_QUERY_LENGTH
@@ -131,6 +188,13 @@ def test_plain_snippet_escapes_text_and_marks_every_hit():
     assert snippet == (
         "Before &lt;b&gt;bold&lt;/b&gt; <mark>Apples</mark> &amp; <mark>apples</mark>, then."
     )
+
+
+def test_plain_snippet_is_cut_between_words():
+    text = "alphabet " * 40 + "needle " + "omegas " * 40
+    snippet = plain_snippet(text, ["needle"])
+    words = snippet.removeprefix("… ").removesuffix(" …").replace("<mark>", "")
+    assert set(words.replace("</mark>", "").split()) == {"alphabet", "needle", "omegas"}
 
 
 def test_plain_snippet_is_cut_around_the_first_hit():

@@ -13,7 +13,8 @@ This package is that door; its modules are private:
   code spans, link scans, code highlighting);
 - `_links`: wiki links, red links, bare URLs and the tree pass over links;
 - `_render`: the Markdown instance and the render functions;
-- `_state`: what one render carries between processors.
+- `_state`: what one render carries between processors;
+- `_text`: plain text from rendered HTML, for search.
 """
 
 from wiki.markup._policy import EXTERNAL_LINK_REL, is_safe_url
@@ -25,11 +26,13 @@ from wiki.markup._render import (
     wiki_link_slugs,
 )
 from wiki.markup._state import ExistingSlugs
+from wiki.markup._text import html_to_text
 
 __all__ = [
     "EXTERNAL_LINK_REL",
     "ExistingSlugs",
     "RenderedArticle",
+    "html_to_text",
     "is_safe_url",
     "render_article",
     "render_comment_markdown",

@@ -10,7 +10,6 @@ from typing import Any
 
 import markdown
 from django.urls import reverse
-from django.utils.text import slugify
 from markdown import util
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
@@ -25,6 +24,7 @@ from wiki.markup._policy import (
     is_safe_url,
 )
 from wiki.markup._state import _RenderState
+from wiki.slugs import slug_for
 
 WIKILINK_RE = r"\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]+?))?\]\]"
 # Above 'reference' (170) and 'link' (160), below 'escape' (180) and 'backtick' (190).
@@ -44,12 +44,12 @@ TOC_MIN_HEADINGS = 3
 
 
 class _WikiLinkInlineProcessor(InlineProcessor):
-    """`[[Title]]` and `[[Title|label]]`: a link to the article `slugify(Title)`."""
+    """`[[Title]]` and `[[Title|label]]`: a link to the article `slug_for(Title)`."""
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | str, int, int]:
         title = m.group(1).strip()
         label = (m.group(2) or "").strip() or title
-        slug = slugify(title)
+        slug = slug_for(title)
         if not slug:
             return util.AtomicString(label), m.start(0), m.end(0)
         element = etree.Element("a")

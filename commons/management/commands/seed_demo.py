@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.text import slugify
 
 from comments.models import Comment
 from comments.services import CommentAuthor, post_comment, remove_comment
@@ -20,6 +19,7 @@ from moderation import services as moderation
 from moderation.models import CheckState
 from wiki.models import Article
 from wiki.services import Contributor, save_edit
+from wiki.slugs import slug_for
 
 DEMO_IP = "127.0.0.1"
 ACCEPTED = "Demo content loaded by seed_demo"
@@ -76,7 +76,7 @@ class Command(BaseCommand):
     def _articles(self, accounts: dict) -> int:
         added = 0
         for title, revisions in ARTICLES:
-            slug = slugify(title)
+            slug = slug_for(title)
             if Article.objects.filter(slug=slug).exists():
                 continue
             base = None
@@ -99,7 +99,7 @@ class Command(BaseCommand):
         """Each demo article's discussion, unless the article already has comments."""
         added = 0
         for title, threads in DISCUSSIONS.items():
-            article = Article.objects.filter(slug=slugify(title)).first()
+            article = Article.objects.filter(slug=slug_for(title)).first()
             if article is None or Comment.objects.for_article(article).exists():
                 continue
             for thread in threads:
