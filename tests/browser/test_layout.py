@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests.browser.axe import assert_accessible
+from tests.browser.conftest import screenshot
 from tests.browser.test_wiki_flow import log_in
 from tests.comments.helpers import post, signed_in
 from tests.factories import UserFactory
@@ -243,6 +244,8 @@ def test_a_reader_who_prefers_dark_gets_dark_pages_that_pass_axe(browser, live_s
             page.goto(url)
             assert is_dark(page), url
             assert_accessible(page)
+            if url == "/wiki/village-green/":
+                screenshot(page, "article-dark")
 
         page.goto("/accounts/login/")
         page.get_by_role("button", name="Log in").click()
