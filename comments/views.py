@@ -17,6 +17,7 @@ from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 from commons import ratelimit
 from commons.http import client_ip
+from commons.outage import hands_back_on_outage
 from moderation import services as moderation
 from moderation.forms import FlagForm
 from notifications import services as notifications
@@ -29,6 +30,10 @@ TOO_FAST = (
 )
 
 
+@hands_back_on_outage(
+    "body",
+    keep=("parent", "submission_key", "name", "email", "website", "notify", "homepage"),
+)
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_article_or_404(slug)
@@ -99,6 +104,7 @@ def _comment_for_change(request: HttpRequest, pk: int) -> tuple[Comment, bool]:
     return comment, is_moderator
 
 
+@hands_back_on_outage("body")
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     comment, is_moderator = _comment_for_change(request, pk)
     if comment.is_removed:

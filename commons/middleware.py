@@ -1,10 +1,42 @@
 """Middleware of the kernel."""
 
+import logging
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from commons.outage import outage_response
+from commons.pagecache import remember_latest_copy
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseOutage:
+    """While the database is unreachable, a page instead of a 500 (commons.outage): the
+    last stored copy for a reader, a 503 for anyone else, the text handed back for a write.
+
+    OperationalError and InterfaceError mean the database cannot answer; an IntegrityError
+    or a ProgrammingError is a bug, and stays a 500.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        remember_latest_copy(request, response)
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.warning(
+            "database unavailable for %s %s: %s", request.method, request.path, exception
+        )
+        return outage_response(request)
 
 
 class MethodNotAllowedPage:

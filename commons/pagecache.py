@@ -4,7 +4,8 @@ CSRF token and the comment form's submission key; those are cut out when the pag
 stored and filled in fresh for each reader.
 
 Keys hold the version of what the page shows (see commons.fragments), so pages are never
-invalidated, only left to expire.
+invalidated, only left to expire. Finding the version takes the database; for when it is
+away, each address also points at the key of its newest stored copy (commons.outage).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from commons.fragments import get_fragment, store_fragments
+from commons.fragments import fragment_key, get_fragment, store_fragments
 
 _PER_READER = re.compile(rb'(name="(?:csrfmiddlewaretoken|submission_key)" value=")[^"]*(")')
 _CSRF = b"\x00csrf\x00"
@@ -56,3 +57,21 @@ def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> 
 
     body = _PER_READER.sub(cut, response.content)
     store_fragments({key: (response.status_code, response["Content-Type"], body)}, timeout)
+    response.stored_copy_key = key
+
+
+def _latest_key(request: HttpRequest) -> str:
+    return fragment_key("latest-copy", request.get_host(), request.get_full_path())
+
+
+def remember_latest_copy(request: HttpRequest, response: HttpResponse) -> None:
+    """When the view stored a copy of this page, point its address at that copy."""
+    key = getattr(response, "stored_copy_key", None)
+    if key is not None:
+        store_fragments({_latest_key(request): key})
+
+
+def latest_copy(request: HttpRequest) -> HttpResponse | None:
+    """The newest stored copy of the page at this address, found without the database."""
+    key = get_fragment(_latest_key(request))
+    return cached_page(request, key) if key is not None else None

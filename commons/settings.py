@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commons.static.StaticFilesMiddleware",
     "csp.middleware.CSPMiddleware",
+    "commons.middleware.DatabaseOutage",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -291,10 +292,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+# Every 30 s: checks the broker refused are sent at the first sweep, so with the worker's
+# reconnection (kombu tries at most 30 s apart) they run within a minute of Redis returning.
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-checks": {
         "task": "moderation.tasks.sweep_pending_checks",
-        "schedule": env_int("MODERATION_SWEEP_SECONDS", 120),
+        "schedule": env_int("MODERATION_SWEEP_SECONDS", 30),
     },
 }
 

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -40,6 +42,11 @@ class Actor(models.TextChoices):
     READERS = "readers", "readers' flags"
 
 
+# `queued_at` of a check the broker never took. Older than any real send, so the sweeper's
+# next run sends it whatever MODERATION_SWEEP_AFTER_SECONDS says.
+NOT_SENT = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 class CaseQuerySet(UndeletableQuerySet):
     def needs_review(self):
         """What waits for a person: held content, failed checks, flags."""
@@ -62,7 +69,8 @@ class CaseQuerySet(UndeletableQuerySet):
         return self.filter(state=CheckState.DECIDED).order_by("-decided_at")
 
     def stale_queued(self, before):
-        """Checks still waiting since before `before`: the sweeper sends them again."""
+        """Checks the sweeper sends again: every one the broker never took (at once), and
+        every one sent before `before` that has had no answer."""
         return self.filter(state=CheckState.QUEUED, queued_at__lt=before)
 
 
@@ -80,6 +88,7 @@ class ModerationCase(UndeletableModel):
     attempts = models.PositiveIntegerField(default=0)
     flag_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the check was last handed to the broker; NOT_SENT when the broker was down.
     queued_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -12,9 +12,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from moderation import akismet
 from moderation.models import (
+    NOT_SENT,
     Actor,
     CheckState,
     Flag,
@@ -54,8 +57,6 @@ def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> Mode
     in pending (comments), live but awaiting review when it came in published (edits).
     Content a bot sent through the honeypot is kept as blatant spam without asking Akismet.
     """
-    from moderation.tasks import check_content
-
     if caught_by_honeypot:
         case = ModerationCase.objects.create(
             content_type=content_type_for(content),
@@ -88,7 +89,7 @@ def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> Mode
         else f"No Akismet key: {_waiting_words(status)}.",
     )
     if configured:
-        _enqueue(check_content, case.pk)
+        transaction.on_commit(lambda: _send_check(case.pk), robust=True)
     return case
 
 
@@ -332,14 +333,31 @@ def note_move(
     )
 
 
-def resend_stale_checks() -> int:
-    """Queue again every check still waiting after MODERATION_SWEEP_AFTER_SECONDS."""
+def _send_check(case_id: int) -> bool:
+    """Hand a case's check to the broker (True when it took it). When the broker is down the case
+    is marked as never sent, and the sweeper's next run sends it."""
     from moderation.tasks import check_content
 
-    before = timezone.now() - timezone.timedelta(seconds=settings.MODERATION_SWEEP_AFTER_SECONDS)
-    sent = 0
-    for case_id in ModerationCase.objects.stale_queued(before).values_list("pk", flat=True):
+    try:
         check_content.delay(case_id)
+    except (KombuError, RedisError, OSError) as error:
+        logger.warning("broker unreachable, check %s not sent: %s", case_id, error)
+        ModerationCase.objects.filter(pk=case_id, state=CheckState.QUEUED).update(
+            queued_at=NOT_SENT
+        )
+        return False
+    return True
+
+
+def resend_stale_checks() -> int:
+    """Send every check the broker never took, whatever its age, and again every check sent
+    more than MODERATION_SWEEP_AFTER_SECONDS ago that has had no answer."""
+    before = timezone.now() - timezone.timedelta(seconds=settings.MODERATION_SWEEP_AFTER_SECONDS)
+    waiting = ModerationCase.objects.stale_queued(before).order_by("queued_at")
+    sent = 0
+    for case_id in waiting.values_list("pk", flat=True):
+        if not _send_check(case_id):
+            break  # the broker went away again: the next sweep carries on
         ModerationCase.objects.filter(pk=case_id).update(queued_at=timezone.now())
         sent += 1
     return sent

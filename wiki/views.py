@@ -41,6 +41,7 @@ from commons import ratelimit
 from commons.fragments import fragment_key
 from commons.html import text_excerpt
 from commons.http import canonical_url, client_ip, form_body_is_utf8
+from commons.outage import hands_back_on_outage
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
 from notifications.services import is_watching
@@ -285,6 +286,9 @@ def _revalidate_always(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@hands_back_on_outage(
+    "source", keep=("title", "summary", "is_minor", "base_number", "save", "preview")
+)
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     article = Article.objects.with_current_revision().filter(slug=slug).first()
     if article is None and (moved := _redirect_for_old_slug(slug, "wiki:edit")) is not None:

@@ -3,16 +3,28 @@
 Tasks run eagerly here (no REDIS_URL); tests/moderation/test_worker.py runs a real worker.
 """
 
+from contextlib import contextmanager
+
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from comments.models import Comment
+from commons.celery import app as celery_app
 from moderation import services
-from moderation.models import CheckState, ModerationCase, ModerationEvent, ReviewReason, Verdict
+from moderation.models import (
+    NOT_SENT,
+    CheckState,
+    ModerationCase,
+    ModerationEvent,
+    ReviewReason,
+    Verdict,
+)
 from moderation.states import Status
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.conftest import contributor
 from tests.fakes.akismet import BLATANT_MARKER, SPAM_AUTHOR
+from tests.fakes.redis import free_port
 from tests.wiki.helpers import make_article
 from wiki import services as wiki_services
 from wiki.models import Revision
@@ -234,6 +246,47 @@ def test_the_sweeper_resends_checks_left_waiting(akismet_fake, article, settings
     assert services.resend_stale_checks() == 1
     comment.refresh_from_db()
     assert comment.status == Status.PUBLISHED
+
+
+@contextmanager
+def broker_down():
+    """The Celery broker is a closed port on this machine: every send fails at once."""
+    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{free_port()}/0", task_always_eager=False)
+    celery_app._after_fork()  # forget the pooled connections: the next send uses the port
+    try:
+        yield
+    finally:
+        celery_app.conf.update(saved)
+        celery_app._after_fork()
+
+
+def test_a_check_the_broker_refused_is_sent_by_the_first_sweep_whatever_its_age(
+    akismet_fake, article, committed
+):
+    with broker_down():
+        comment = committed(post, article, "Posted while the broker was down")
+    assert case_of(comment).queued_at == NOT_SENT
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+    # The broker is back (tasks run in-process again); the default wait of five minutes
+    # is for checks that were sent, not for these.
+    assert services.resend_stale_checks() == 1
+    comment.refresh_from_db()
+    assert comment.status == Status.PUBLISHED
+
+
+def test_a_check_sent_a_moment_ago_waits_for_its_answer_not_for_the_sweep(akismet_fake, article):
+    comment = post(article, "Sent, and the worker is on it")  # on_commit not run: in flight
+    assert case_of(comment).queued_at != NOT_SENT
+    assert services.resend_stale_checks() == 0
+    assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
+
+
+def test_the_sweeper_runs_often_enough_to_check_within_a_minute_of_the_broker_returning():
+    # The worker reconnects at most 30 s apart (kombu's interval_max), and beat's sweep
+    # that follows the broker's return is at most one period away: together within 60 s.
+    assert django_settings.CELERY_BEAT_SCHEDULE["sweep-pending-checks"]["schedule"] <= 30
+    assert django_settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("interval_max", 30) <= 30
 
 
 def test_every_move_is_logged(akismet_fake, article, moderator, committed):
