@@ -42,12 +42,19 @@ class AdminLoginForm(LoginThrottle, AdminAuthenticationForm):
     pass
 
 
+class EmptyTextInput(forms.TextInput):
+    """Shown empty again after a refusal, so a person whose browser filled it can go on."""
+
+    def format_value(self, value: object) -> None:
+        return None
+
+
 class SignupForm(UserCreationForm):
     # The comment form's honeypot: hidden from people (and from assistive technology).
     homepage = forms.CharField(
         label="Leave this field empty",
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        widget=EmptyTextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
     def clean(self) -> dict:

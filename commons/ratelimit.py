@@ -73,6 +73,8 @@ def identities_for(request) -> list[str]:
 # at an address this account logged in from successfully in the last KNOWN_ADDRESS_SECONDS:
 # the person at home keeps getting in (still limited as an address), while a guesser
 # elsewhere waits. The worst a stranger can do to a real person away from home is the cap.
+# Someone behind the same address as the person (a shared NAT) skips the account lock too,
+# but still meets the address's own limit and back-off.
 FORGET_AFTER_SECONDS = 24 * 3600
 KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600
 CACHE_ERRORS = (RedisError, OSError, ValueError)

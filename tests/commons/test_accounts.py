@@ -132,6 +132,7 @@ def test_a_filled_honeypot_on_sign_up_makes_no_account_and_says_why(client):
     assert response.status_code == 400
     assert "This sign-up looks automated, so no account was made." in response.content.decode()
     assert not get_user_model().objects.filter(username="botty").exists()
+    assert "spam.example" not in response.content.decode()
 
 
 def test_the_sign_up_honeypot_is_hidden_from_people(client):
