@@ -3,6 +3,7 @@
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -30,3 +31,14 @@ def canonical_url(request: HttpRequest, path: str, page: int = 1) -> str:
     """The one absolute address of a page that is also reachable with other query strings
     (?reply=N, ?page=junk); a later page of a listing keeps its number."""
     return request.build_absolute_uri(f"{path}?page={page}" if page > 1 else path)
+
+
+def safe_next(request: HttpRequest, candidate: str | None, fallback: str = "") -> str:
+    """`candidate` when it is an address on this site (a `?next=`, a POSTed `next`, a
+    Referer), else `fallback`: every view that sends a person on to an address it was given
+    asks here, so none can be turned into an open redirect."""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+
+from commons.http import safe_next
 
 from commons.outage import outage_response
 from commons.pagecache import remember_latest_copy
@@ -50,11 +51,7 @@ class MethodNotAllowedPage:
         response = self.get_response(request)
         if not isinstance(response, HttpResponseNotAllowed) or response.content:
             return response
-        back = request.headers.get("Referer", "")
-        if not url_has_allowed_host_and_scheme(
-            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            back = ""
+        back = safe_next(request, request.headers.get("Referer"))
         page = render(request, "405.html", {"back": back}, status=405)
         page["Allow"] = response["Allow"]
         return page

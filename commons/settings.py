@@ -315,6 +315,14 @@ MODERATION_FLAGS_TO_HIDE = env_int("MODERATION_FLAGS_TO_HIDE", 3)
 # Rate limits per IP and per user: "count/seconds".
 COMMENTS_RATE_LIMIT = os.environ.get("COMMENTS_RATE_LIMIT", "10/60")
 EDITS_RATE_LIMIT = os.environ.get("EDITS_RATE_LIMIT", "20/60")
+# Accounts made per address: "count/seconds".
+SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "3/3600")
+# Log-in lock-out (commons/ratelimit.py): failed attempts allowed per account and per address,
+# then a lock that starts at LOGIN_LOCKOUT_SECONDS and doubles with each new lock to the cap.
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 60)
+LOGIN_LOCKOUT_MAX_SECONDS = env_int("LOGIN_LOCKOUT_MAX_SECONDS", 900)
 
 # E-mail: the console in development (tests use Django's in-memory outbox).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -3,10 +3,13 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from commons import views
+from commons.forms import AdminLoginForm
 from wiki.sitemaps import ArticleSitemap
 from wiki.views import canonical_address
 
 sitemaps = {"articles": ArticleSitemap}
+# The admin's log-in page counts against the same lock-out as the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),

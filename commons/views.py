@@ -1,22 +1,24 @@
 """Site-wide pages: home, sign-up and the health check."""
 
+import time
+
 import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import UserCreationForm
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from commons import ratelimit
+from commons.forms import LoginForm, SignupForm
 from commons.html import text_excerpt
-from commons.http import canonical_url
+from commons.http import canonical_url, client_ip, safe_next
 from wiki.models import Article, Revision
 
 
@@ -43,25 +45,40 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
         # Django sets `site_name` to the request's host and port (get_current_site without
         # the sites framework); the layout names the site.
         return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
 
+    def form_invalid(self, form: LoginForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.lockout is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(form.lockout.seconds)
+        return response
+
 
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        rate = settings.SIGNUP_RATE_LIMIT
+        if not ratelimit.allow("signup", [f"ip:{client_ip(request)}"], rate):
+            seconds = ratelimit.seconds_left(rate, time.time())
+            wait = ratelimit.wait_phrase(seconds)
+            form.add_error(
+                None, f"Too many accounts were made from your address. Try again in {wait}."
+            )
+            response = render(request, "registration/signup.html", {"form": form}, status=429)
+            response["Retry-After"] = str(seconds)
+            return response
         user = form.save()
         login(request, user)
         messages.success(request, f"Welcome, {user.get_username()}! You are signed in.")
-        wanted = request.GET.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
-            wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        return redirect(wanted if safe else "home")
+        return redirect(safe_next(request, request.GET.get("next"), reverse("home")))
     status = 400 if form.errors else 200
     return render(request, "registration/signup.html", {"form": form}, status=status)
 

@@ -8,9 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commons.http import safe_next
 from notifications import services
 from notifications.models import Watch
 from wiki.permissions import get_article_or_404
@@ -30,12 +30,7 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"You are watching “{article.title}”: edits are e-mailed to you.")
     else:
         messages.success(request, f"You no longer watch “{article.title}”.")
-    following = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        following = article.get_absolute_url()
-    return redirect(following)
+    return redirect(safe_next(request, request.POST.get("next"), article.get_absolute_url()))
 
 
 @login_required
