@@ -33,3 +33,11 @@ def store_fragments(values: dict[str, object], timeout: int | None = None) -> No
         cache.set_many(values, timeout or settings.FRAGMENT_CACHE_SECONDS)
     except (RedisError, OSError) as error:
         logger.warning("fragment cache unreachable: %s", error)
+
+
+def add_fragment(key: str, value: object, timeout: int | None = None) -> None:
+    """Store `value` under `key` unless something is already there."""
+    try:
+        cache.add(key, value, timeout or settings.FRAGMENT_CACHE_SECONDS)
+    except (RedisError, OSError) as error:
+        logger.warning("fragment cache unreachable: %s", error)

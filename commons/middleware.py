@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 
 from commons.http import safe_next
-
 from commons.outage import outage_response
 from commons.pagecache import remember_latest_copy
 

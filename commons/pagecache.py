@@ -5,7 +5,11 @@ stored and filled in fresh for each reader.
 
 Keys hold the version of what the page shows (see commons.fragments), so pages are never
 invalidated, only left to expire. Finding the version takes the database; for when it is
-away, each address also points at the key of its newest stored copy (commons.outage).
+away, each address also points at the key of its newest stored copy (commons.outage). A
+copy of something that has changed since (a revision hidden as spam, an article archived)
+must not be served then: copies name what they show (`scope`, e.g. an article, and its
+version), writers note each new version with `note_version`, and only a copy of the
+version last noted is served while the database is away.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from commons.fragments import fragment_key, get_fragment, store_fragments
+from commons.fragments import add_fragment, fragment_key, get_fragment, store_fragments
 
 _PER_READER = re.compile(rb'(name="(?:csrfmiddlewaretoken|submission_key)" value=")[^"]*(")')
 _CSRF = b"\x00csrf\x00"
@@ -46,7 +50,13 @@ def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:
     return HttpResponse(body, status=status, content_type=content_type)
 
 
-def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> None:
+def store_page(
+    key: str,
+    response: HttpResponse,
+    timeout: int | None = None,
+    *,
+    scope: tuple[str, int] | None = None,
+) -> None:
     """Keep a freshly rendered page, its per-reader fields cut out (only a 200 is kept)."""
     if response.status_code != 200:
         return
@@ -57,7 +67,21 @@ def store_page(key: str, response: HttpResponse, timeout: int | None = None) -> 
 
     body = _PER_READER.sub(cut, response.content)
     store_fragments({key: (response.status_code, response["Content-Type"], body)}, timeout)
-    response.stored_copy_key = key
+    response.stored_copy = (key, scope)
+    if scope is not None:
+        # Only where no writer has noted a version yet: a copy rendered just before a
+        # change must not take the note back to its own, older version.
+        add_fragment(_version_key(scope[0]), scope[1])
+
+
+def _version_key(scope: str) -> str:
+    return fragment_key("current-version", scope)
+
+
+def note_version(scope: str, version: int) -> None:
+    """`scope` (e.g. "article:7") is now at `version`: stored copies of older versions are
+    not served while the database is away. Writers call it after their commit."""
+    store_fragments({_version_key(scope): version})
 
 
 def _latest_key(request: HttpRequest) -> str:
@@ -66,12 +90,18 @@ def _latest_key(request: HttpRequest) -> str:
 
 def remember_latest_copy(request: HttpRequest, response: HttpResponse) -> None:
     """When the view stored a copy of this page, point its address at that copy."""
-    key = getattr(response, "stored_copy_key", None)
-    if key is not None:
-        store_fragments({_latest_key(request): key})
+    stored = getattr(response, "stored_copy", None)
+    if stored is not None:
+        store_fragments({_latest_key(request): stored})
 
 
 def latest_copy(request: HttpRequest) -> HttpResponse | None:
-    """The newest stored copy of the page at this address, found without the database."""
-    key = get_fragment(_latest_key(request))
-    return cached_page(request, key) if key is not None else None
+    """The newest stored copy of the page at this address, found without the database;
+    None when what it shows has changed since it was stored."""
+    stored = get_fragment(_latest_key(request))
+    if stored is None:
+        return None
+    key, scope = stored
+    if scope is not None and get_fragment(_version_key(scope[0])) != scope[1]:
+        return None
+    return cached_page(request, key)

@@ -35,6 +35,15 @@ class ArticleStamp:
         # The time too, in case a restored database hands out an old version number again.
         return f"{self.pk}:{self.version}.{self.changed_at.timestamp():.6f}"
 
+    @property
+    def scope(self) -> tuple[str, int]:
+        """What a stored copy of the article's pages shows (commons.pagecache)."""
+        return (article_scope(self.pk), self.version)
+
+
+def article_scope(pk: int) -> str:
+    return f"article:{pk}"
+
 
 class ArticleQuerySet(UndeletableQuerySet):
     def live(self) -> ArticleQuerySet:

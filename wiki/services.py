@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from commons.pagecache import note_version
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
@@ -22,6 +23,7 @@ from notifications import services as notifications
 from wiki.markup import render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
+from wiki.querysets import article_scope
 from wiki.search import update_search_index
 from wiki.slugs import slug_for
 
@@ -173,6 +175,15 @@ def article_changed(article_id: int) -> None:
     transaction, so no reader can cache the new state under the old version.
     """
     Article.objects.filter(pk=article_id).update(version=F("version") + 1, changed_at=Now())
+    transaction.on_commit(lambda: _note_version(article_id))
+
+
+def _note_version(article_id: int) -> None:
+    """Copies of the article's pages stored before this change are not served while the
+    database is away (commons.pagecache)."""
+    version = Article.objects.filter(pk=article_id).values_list("version", flat=True).first()
+    if version is not None:
+        note_version(article_scope(article_id), version)
 
 
 def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:

@@ -154,7 +154,7 @@ def render_article_page(
     shown_page = response.context_data["discussion"].page.number
     if _may_share_copy(request) and request.GET.get("page", "1") == str(shown_page):
         # Kept under the page it shows, not under every ?page=junk.
-        store_page(_article_copy_key(request, article.stamp), response)
+        store_page(_article_copy_key(request, article.stamp), response, scope=article.stamp.scope)
     return _with_validators(response, etag, article.stamp)
 
 
@@ -410,7 +410,7 @@ def _render_conflict(request, conflict: services.EditConflict, data: dict) -> Ht
 @require_GET
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     requested = request.GET.get("page", "1")
-    key, copy = _anonymous_copy(request, slug, "history", requested)
+    key, scope, copy = _anonymous_copy(request, slug, "history", requested)
     if copy:
         return copy
     article = Article.objects.filter(slug=slug).first()
@@ -437,7 +437,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     }
     response = render(request, "wiki/article_history.html", context)
     if key and requested == str(page.number):  # not every ?page=junk
-        store_page(key, response)
+        store_page(key, response, scope=scope)
     return response
 
 
@@ -459,7 +459,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 @require_GET
 def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
-    key, copy = _anonymous_copy(request, slug, "diff", a, b)
+    key, scope, copy = _anonymous_copy(request, slug, "diff", a, b)
     if copy:
         return copy
     article = get_article_or_404(slug)
@@ -478,22 +478,23 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
     }
     response = render(request, "wiki/revision_diff.html", context)
     if key:
-        store_page(key, response)
+        store_page(key, response, scope=scope)
     return response
 
 
 def _anonymous_copy(
     request: HttpRequest, slug: str, kind: str, *parts: object
-) -> tuple[str | None, HttpResponse | None]:
-    """For an anonymous reader of a live article's page: the key of its shared copy, and
-    the copy when one is stored (one light query). (None, None) for anyone else."""
+) -> tuple[str | None, tuple[str, int] | None, HttpResponse | None]:
+    """For an anonymous reader of a live article's page: the key of its shared copy, what
+    the copy shows, and the copy when one is stored (one light query). Nones for anyone
+    else."""
     if not _may_share_copy(request):
-        return None, None
+        return None, None, None
     stamp = Article.objects.stamp_of(slug)
     if stamp is None:
-        return None, None
+        return None, None, None
     key = fragment_key(kind, stamp.key, *parts)
-    return key, cached_page(request, key)
+    return key, stamp.scope, cached_page(request, key)
 
 
 @require_GET

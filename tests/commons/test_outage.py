@@ -17,7 +17,7 @@ from tests.conftest import contributor
 from tests.fakes.redis import free_port
 from tests.wiki.helpers import make_article
 from wiki.models import Article
-from wiki.services import save_edit
+from wiki.services import revert_article, save_edit, set_revision_hidden
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -78,6 +78,30 @@ def test_the_copy_served_while_the_database_is_away_is_of_the_newest_version_sto
     with database_away():
         page = Client().get(article.get_absolute_url()).content.decode()
     assert "Gardens need water and shade." in page
+
+
+def test_a_copy_stored_before_a_revision_was_hidden_is_not_served_while_the_database_is_away(
+    article, moderator
+):
+    save_edit(
+        slug=article.slug,
+        title=article.title,
+        source="Buy cheap pills at pills.example.\n",
+        base_number=1,
+        contributor=contributor(moderator),
+    )
+    article.refresh_from_db()
+    Client().get(article.get_absolute_url())  # a copy showing the spam
+    Client().get(f"{article.get_absolute_url()}history/")
+    spam = article.current_revision
+    warden = contributor(moderator, moderator=True)
+    revert_article(article=article, number=1, contributor=warden)
+    set_revision_hidden(revision=spam, hidden=True, moderator=warden)
+    with database_away():
+        page = Client().get(article.get_absolute_url())
+        history = Client().get(f"{article.get_absolute_url()}history/")
+    assert page.status_code == history.status_code == 503
+    assert "pills" not in page.content.decode() + history.content.decode()
 
 
 def test_a_page_with_no_stored_copy_answers_503_with_a_page_that_says_try_again(article):
