@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commons.html import text_excerpt
 from commons.http import canonical_url
 from wiki.models import Article, Revision
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The main article when there is one, recent changes and the article index."""
     main = (
@@ -89,7 +89,7 @@ ROBOTS_DISALLOWED = (
 )
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Which addresses crawlers may skip, and where the sitemap is."""
     lines = [
@@ -102,7 +102,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Each backing service, "ok" or "down"; 503 when any is down."""
     checks: dict[str, str] = {}

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from notifications import services
 from notifications.models import Watch
@@ -39,7 +39,7 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def watchlist(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Watch.objects.for_user(request.user), settings.WIKI_LISTING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

@@ -31,7 +31,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.discussion import commenter_initial, own_comment_ids
 from comments.forms import CommentForm
@@ -98,7 +98,7 @@ def canonical_address(request: HttpRequest, address: str, rest: str) -> HttpResp
     return HttpResponsePermanentRedirect(location, preserve_request=not reading)
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if _may_share_copy(request):
         stamp = Article.objects.stamp_of(slug)
@@ -403,7 +403,7 @@ def _render_conflict(request, conflict: services.EditConflict, data: dict) -> Ht
     return render(request, "wiki/article_conflict.html", context, status=409)
 
 
-@require_GET
+@require_safe
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     requested = request.GET.get("page", "1")
     key, copy = _anonymous_copy(request, slug, "history", requested)
@@ -437,7 +437,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = get_article_or_404(slug)
     revision = get_revision_or_404(article, number)
@@ -453,7 +453,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     return render(request, "wiki/revision_detail.html", context)
 
 
-@require_GET
+@require_safe
 def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
     key, copy = _anonymous_copy(request, slug, "diff", a, b)
     if copy:
@@ -492,7 +492,7 @@ def _anonymous_copy(
     return key, cached_page(request, key)
 
 
-@require_GET
+@require_safe
 def revision_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """The history page's "compare selected revisions" form lands here."""
     form = CompareForm(request.GET)
@@ -614,7 +614,7 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "wiki/article_move.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def article_links(request: HttpRequest, slug: str) -> HttpResponse:
     """What links here: live articles whose current text links to this address."""
     article = Article.objects.filter(slug=slug).first()
@@ -653,7 +653,7 @@ def _with_excerpts(comments) -> list:
     return rows
 
 
-@require_GET
+@require_safe
 def recent_changes(request: HttpRequest) -> HttpResponse:
     """Every revision (or, ?tab=comments, every published comment) newest first.
 
@@ -716,7 +716,7 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/recent_changes.html", context)
 
 
-@require_GET
+@require_safe
 def wanted_articles(request: HttpRequest) -> HttpResponse:
     """Missing articles that live articles link to, the most linked first."""
     page = Paginator(Article.objects.wanted(), settings.WIKI_LISTING_PAGE_SIZE).get_page(
@@ -737,7 +737,7 @@ def _index_letter(title: str) -> str:
     return first if first.isalpha() else "#"
 
 
-@require_GET
+@require_safe
 def article_index(request: HttpRequest) -> HttpResponse:
     """Every live article A to Z, under a heading per first letter."""
     page = Paginator(Article.objects.for_index(), INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -755,7 +755,7 @@ def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/article_index.html", context)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     page = None
@@ -777,13 +777,13 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/search.html", context)
 
 
-@require_GET
+@require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Titles of live articles starting with `q`, for the header search box."""
     return JsonResponse({"results": suggest_titles(request.GET.get("q", ""))})
 
 
-@require_GET
+@require_safe
 def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
     """A person's revisions (?tab=edits) or published comments (?tab=comments), with counts."""
     person = get_object_or_404(get_user_model(), username=username)
