@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 
 
@@ -30,3 +31,15 @@ def canonical_url(request: HttpRequest, path: str, page: int = 1) -> str:
     """The one absolute address of a page that is also reachable with other query strings
     (?reply=N, ?page=junk); a later page of a listing keeps its number."""
     return request.build_absolute_uri(f"{path}?page={page}" if page > 1 else path)
+
+
+# Escapes inside JSON strings that parse back to the same characters.
+HTML_SIGNIFICANT = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class HtmlSafeJSONEncoder(DjangoJSONEncoder):
+    """JSON whose text holds no `<`, `>` or `&`: a title stays text even where a browser or
+    a careless consumer takes the body for HTML."""
+
+    def encode(self, o: object) -> str:
+        return super().encode(o).translate(HTML_SIGNIFICANT)

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from commons.html import text_excerpt
-from commons.http import canonical_url
+from commons.http import HtmlSafeJSONEncoder, canonical_url
 from wiki.models import Article, Revision
 
 
@@ -119,7 +119,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "down"
     checks["broker"] = _broker_status()
     healthy = all(value.startswith("ok") for value in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)
+    return JsonResponse(checks, status=200 if healthy else 503, encoder=HtmlSafeJSONEncoder)
 
 
 def _broker_status() -> str:

@@ -40,7 +40,7 @@ from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.fragments import fragment_key
 from commons.html import text_excerpt
-from commons.http import canonical_url, client_ip, form_body_is_utf8
+from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, form_body_is_utf8
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
 from notifications.services import is_watching
@@ -780,7 +780,9 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Titles of live articles starting with `q`, for the header search box."""
-    return JsonResponse({"results": suggest_titles(request.GET.get("q", ""))})
+    return JsonResponse(
+        {"results": suggest_titles(request.GET.get("q", ""))}, encoder=HtmlSafeJSONEncoder
+    )
 
 
 @require_safe
