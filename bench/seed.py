@@ -19,7 +19,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from comments.avatars import avatar_key
 from comments.models import Comment
 from comments.trees import tree_problems
 from moderation.states import Status
@@ -461,7 +460,6 @@ class Seeder:
                 "author": user,
                 "author_name": user.username,
                 "author_email": user.email,
-                "avatar_key": avatar_key(user_id=user.pk, email=user.email),
             }
         else:
             name = self.rng.choice(self.words.words).capitalize()
@@ -469,7 +467,6 @@ class Seeder:
             author = {
                 "author_name": name,
                 "author_email": email,
-                "avatar_key": avatar_key(user_id=None, email=email),
             }
         return Comment(
             parent_id=node["parent"]["id"],

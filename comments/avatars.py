@@ -1,4 +1,5 @@
-"""Identicons made here, from a keyed hash: no outside request, no reversible e-mail hash."""
+"""Identicons made here, from a keyed hash of the account or the comment: no outside request,
+and nothing derived from an e-mail address."""
 
 import hashlib
 import hmac
@@ -10,9 +11,11 @@ CELL = 8
 PADDING = 4
 
 
-def avatar_key(*, user_id: int | None = None, email: str = "") -> str:
-    """The same person always gets the same key; the key does not reveal the e-mail."""
-    identity = f"user:{user_id}" if user_id else f"email:{email.strip().casefold()}"
+def avatar_key(*, user_id: int | None, comment_id: int) -> str:
+    """A signed-in person's comments share one key (their name is public and links to their
+    page anyway); an anonymous comment's key is its own. Nothing is derived from an
+    e-mail address, so no key tells whether two comments used the same one."""
+    identity = f"user:{user_id}" if user_id else f"comment:{comment_id}"
     digest = hmac.new(settings.SECRET_KEY.encode(), identity.encode(), hashlib.sha256)
     return digest.hexdigest()[:32]
 

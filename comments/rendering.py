@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.avatars import avatar_key
 from comments.discussion import Discussion, Event, Node, discussion_for, own_comment_ids
 from comments.models import Comment
 from commons.fragments import fragment_key, get_fragment, store_fragments
@@ -193,7 +194,7 @@ def _comment(node: Node, urls: _Urls, discussion_open: bool) -> str:
         '<footer class="comment-actions">{actions}</footer></article>',
         pk=comment.pk,
         name=name,
-        avatar=urls.fill(urls.avatar, comment.avatar_key),
+        avatar=urls.fill(urls.avatar, avatar_key(user_id=comment.author_id, comment_id=comment.pk)),
         author=author,
         iso=html_datetime(written),
         when=f"{written.day} {written:%b %Y, %H:%M}",

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from comments.avatars import avatar_key
 from comments.models import Comment, CommentEdit
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
 from moderation import services as moderation
@@ -125,7 +124,6 @@ def post_comment(
         author_name=(user.get_username() if user else author.name.strip())[:100],
         author_email=(user.email if user else author.email.strip())[:254],
         author_url=author.url.strip()[:200],
-        avatar_key=avatar_key(user_id=user.pk if user else None, email=author.email),
         author_ip=author.ip,
         user_agent=author.user_agent[:500],
         referrer=author.referrer[:500],

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments import services
 from comments.avatars import identicon_svg
@@ -84,7 +84,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return render_article_page(request, article, comment_form=form, status=400)
 
 
-@require_GET
+@require_safe
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """/comments/<id>/ leads to the comment on its article's page (the right page of threads)."""
     comment = get_object_or_404(Comment.objects.comments().select_related("article"), pk=pk)
@@ -169,7 +169,7 @@ def flag_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/comment_flag.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=60 * 60 * 24 * 30, public=True)
 def avatar(request: HttpRequest, key: str) -> HttpResponse:
     return HttpResponse(identicon_svg(key), content_type="image/svg+xml")

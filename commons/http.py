@@ -2,6 +2,7 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -42,3 +43,15 @@ def safe_next(request: HttpRequest, candidate: str | None, fallback: str = "") -
     ):
         return candidate
     return fallback
+
+
+# Escapes inside JSON strings that parse back to the same characters.
+HTML_SIGNIFICANT = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+class HtmlSafeJSONEncoder(DjangoJSONEncoder):
+    """JSON whose text holds no `<`, `>` or `&`: a title stays text even where a browser or
+    a careless consumer takes the body for HTML."""
+
+    def encode(self, o: object) -> str:
+        return super().encode(o).translate(HTML_SIGNIFICANT)

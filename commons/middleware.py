@@ -1,6 +1,7 @@
 """Middleware of the kernel."""
 
 import logging
+import re
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
@@ -54,3 +55,22 @@ class MethodNotAllowedPage:
         page = render(request, "405.html", {"back": back}, status=405)
         page["Allow"] = response["Allow"]
         return page
+
+
+# C0 controls (NUL among them), DEL and the C1 controls: no address of ours holds one, and a
+# NUL reaching PostgreSQL is an error rather than "no such row".
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class RefuseControlCharacters:
+    """A 400 page for an address whose path holds a control character, before any view
+    looks it up. Bytes that are not UTF-8 need nothing here: Django keeps them
+    percent-encoded, so they match no slug or name and answer 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if CONTROL_CHARACTERS.search(request.path_info):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

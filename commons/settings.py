@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "commons.middleware.RefuseControlCharacters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "commons.middleware.MethodNotAllowedPage",
 ]

@@ -13,16 +13,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from commons import ratelimit
 from commons.forms import LoginForm, SignupForm
 from commons.html import text_excerpt
-from commons.http import canonical_url, client_ip, safe_next
+from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, safe_next
 from wiki.models import Article, Revision
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The main article when there is one, recent changes and the article index."""
     main = (
@@ -106,7 +106,7 @@ ROBOTS_DISALLOWED = (
 )
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Which addresses crawlers may skip, and where the sitemap is."""
     lines = [
@@ -119,7 +119,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """Each backing service, "ok" or "down"; 503 when any is down."""
     checks: dict[str, str] = {}
@@ -136,7 +136,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "down"
     checks["broker"] = _broker_status()
     healthy = all(value.startswith("ok") for value in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)
+    return JsonResponse(checks, status=200 if healthy else 503, encoder=HtmlSafeJSONEncoder)
 
 
 def _broker_status() -> str:

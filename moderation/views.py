@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from commons.roles import can_moderate
 from moderation import services
@@ -145,7 +145,7 @@ def _queue_url(query: dict[str, object]) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-@require_GET
+@require_safe
 @moderators_only
 def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", DEFAULT_TAB)
@@ -246,7 +246,7 @@ class LogRow:
     summary: Summary | None
 
 
-@require_GET
+@require_safe
 @moderators_only
 def log(request: HttpRequest) -> HttpResponse:
     events = ModerationEvent.objects.select_related("actor", "case", "case__content_type").order_by(

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from commons.http import safe_next
 from notifications import services
@@ -34,7 +34,7 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def watchlist(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Watch.objects.for_user(request.user), settings.WIKI_LISTING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))

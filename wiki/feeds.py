@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from wiki.models import Article, Revision
 
@@ -36,7 +37,9 @@ class RevisionFeed(Feed):
     item_guid_is_permalink = False
 
     def item_description(self, item: Revision) -> str:
-        return item.summary or ("New article" if item.number == 1 else "(no summary)")
+        # Atom declares the summary HTML (<summary type="html">); an edit summary is plain
+        # text, so it is escaped once here and a reader shows "<b>" as typed.
+        return escape(item.summary or ("New article" if item.number == 1 else "(no summary)"))
 
     def item_author_name(self, item: Revision) -> str:
         return item.author_name

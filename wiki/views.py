@@ -31,7 +31,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.html import strip_tags
 from django.utils.http import http_date, urlencode
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.discussion import commenter_initial, own_comment_ids
 from comments.forms import CommentForm
@@ -40,7 +40,7 @@ from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.fragments import fragment_key
 from commons.html import text_excerpt
-from commons.http import canonical_url, client_ip, form_body_is_utf8
+from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, form_body_is_utf8
 from commons.outage import hands_back_on_outage
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
@@ -99,7 +99,7 @@ def canonical_address(request: HttpRequest, address: str, rest: str) -> HttpResp
     return HttpResponsePermanentRedirect(location, preserve_request=not reading)
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if _may_share_copy(request):
         stamp = Article.objects.stamp_of(slug)
@@ -407,7 +407,7 @@ def _render_conflict(request, conflict: services.EditConflict, data: dict) -> Ht
     return render(request, "wiki/article_conflict.html", context, status=409)
 
 
-@require_GET
+@require_safe
 def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     requested = request.GET.get("page", "1")
     key, scope, copy = _anonymous_copy(request, slug, "history", requested)
@@ -441,7 +441,7 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = get_article_or_404(slug)
     revision = get_revision_or_404(article, number)
@@ -457,7 +457,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     return render(request, "wiki/revision_detail.html", context)
 
 
-@require_GET
+@require_safe
 def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
     key, scope, copy = _anonymous_copy(request, slug, "diff", a, b)
     if copy:
@@ -497,7 +497,7 @@ def _anonymous_copy(
     return key, stamp.scope, cached_page(request, key)
 
 
-@require_GET
+@require_safe
 def revision_compare(request: HttpRequest, slug: str) -> HttpResponse:
     """The history page's "compare selected revisions" form lands here."""
     form = CompareForm(request.GET)
@@ -619,7 +619,7 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "wiki/article_move.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def article_links(request: HttpRequest, slug: str) -> HttpResponse:
     """What links here: live articles whose current text links to this address."""
     article = Article.objects.filter(slug=slug).first()
@@ -658,7 +658,7 @@ def _with_excerpts(comments) -> list:
     return rows
 
 
-@require_GET
+@require_safe
 def recent_changes(request: HttpRequest) -> HttpResponse:
     """Every revision (or, ?tab=comments, every published comment) newest first.
 
@@ -721,7 +721,7 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/recent_changes.html", context)
 
 
-@require_GET
+@require_safe
 def wanted_articles(request: HttpRequest) -> HttpResponse:
     """Missing articles that live articles link to, the most linked first."""
     page = Paginator(Article.objects.wanted(), settings.WIKI_LISTING_PAGE_SIZE).get_page(
@@ -742,7 +742,7 @@ def _index_letter(title: str) -> str:
     return first if first.isalpha() else "#"
 
 
-@require_GET
+@require_safe
 def article_index(request: HttpRequest) -> HttpResponse:
     """Every live article A to Z, under a heading per first letter."""
     page = Paginator(Article.objects.for_index(), INDEX_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -760,7 +760,7 @@ def article_index(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/article_index.html", context)
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = clean_query(request.GET.get("q", ""))
     page = None
@@ -782,13 +782,15 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "wiki/search.html", context)
 
 
-@require_GET
+@require_safe
 def suggest(request: HttpRequest) -> JsonResponse:
     """Titles of live articles starting with `q`, for the header search box."""
-    return JsonResponse({"results": suggest_titles(request.GET.get("q", ""))})
+    return JsonResponse(
+        {"results": suggest_titles(request.GET.get("q", ""))}, encoder=HtmlSafeJSONEncoder
+    )
 
 
-@require_GET
+@require_safe
 def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
     """A person's revisions (?tab=edits) or published comments (?tab=comments), with counts."""
     person = get_object_or_404(get_user_model(), username=username)

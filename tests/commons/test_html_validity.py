@@ -122,6 +122,7 @@ def test_the_main_pages_are_valid_html(site, user, moderator, tmp_path):
         "404": (reader, "/wiki/no-such-page/history/", 404),
         "403": (editor, "/wiki/locked/edit/", 403),
         "405": (reader, f"/wiki/{slug}/revert/1/", 405),
+        "400": (reader, "/users/%00/", 400),
     }
     files = []
     for name, (client, url, status) in pages.items():

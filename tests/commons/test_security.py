@@ -179,12 +179,14 @@ def test_plain_http_is_redirected_to_https_when_enforced(site, settings):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def check_deploy(**settings: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` with the production settings of .env.example, and these."""
     env = {key: value for key, value in os.environ.items() if key != "COMMONS_TESTING"}
     env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="example.org")
     for name in ("SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS"):
         env.pop(name, None)
-    result = subprocess.run(  # noqa: S603 - our own manage.py
+    env.update(settings)
+    return subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -192,8 +194,34 @@ def test_check_deploy_is_clean_with_production_settings():
         text=True,
         check=False,
     )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_the_https_redirect_has_no_proxy_header():
+    result = check_deploy(SECURE_PROXY_SSL_HEADER="")
+    assert result.returncode != 0
+    assert "commons.W001" in result.stderr
+    assert "redirects to itself endlessly" in result.stderr
+
+
+def test_check_deploy_is_quiet_about_the_proxy_header_when_nothing_redirects():
+    result = check_deploy(SECURE_PROXY_SSL_HEADER="", SECURE_SSL_REDIRECT="0")
+    assert "commons.W001" not in result.stdout + result.stderr
+
+
+def test_production_config_names_the_proxy_scheme_header():
+    yaml = pytest.importorskip("yaml")
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    for name in ("web", "worker", "beat", "migrate"):
+        header = compose["services"][name]["environment"]["SECURE_PROXY_SSL_HEADER"]
+        assert header.endswith(":-HTTP_X_FORWARDED_PROTO,https}")
+    env_example = (ROOT / ".env.example").read_text()
+    assert re.search(r"^SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https$", env_example, re.M)
 
 
 def test_env_example_lists_every_variable_the_settings_read():
