@@ -1,6 +1,7 @@
 """The never-delete guarantee at the ORM depth (DESIGN.md, "Data guarantees").
 
-PostgreSQL triggers add the same promise at the SQL depth; see the wiki migrations.
+PostgreSQL triggers add the same promise at the SQL depth, against DELETE and TRUNCATE;
+see commons.dbtriggers and the apps' never-delete and never-truncate migrations.
 """
 
 from django.db import models
