@@ -37,9 +37,9 @@ def deactivate_user(*, user: AbstractUser, by: AbstractUser) -> None:
 
 
 def _forgotten_name(user: AbstractUser) -> str:
+    """forgotten-<id>, or forgotten-<id>-<random> where someone signed up as forgotten-<id>."""
     name = f"{FORGOTTEN_PREFIX}{user.pk}"
     if get_user_model().objects.filter(username=name).exclude(pk=user.pk).exists():
-        # Someone signed up under that name: keep the prefix, make it unique.
         name = f"{name}-{secrets.token_hex(4)}"
     return name
 
@@ -47,14 +47,15 @@ def _forgotten_name(user: AbstractUser) -> str:
 @transaction.atomic
 def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
     """Forget who `user` was, at their request: name replaced, e-mail, IPs and browser details
-    wiped from the account and from their revisions and comments, their watches, choices and
-    reply subscriptions dropped, the account closed. Their revisions and comments stay where
-    they are, under the new name. Logged in the admin's history; the pages they wrote on are
-    shown afresh."""
+    wiped from the account and from their revisions and comments (their address from comments
+    written signed out too), their watches, choices and reply subscriptions dropped, the
+    account closed. Their revisions and comments stay where they are, under the new name.
+    Logged in the admin's history; the pages they wrote on are shown afresh."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     old_email = user.email
     name = user.username
-    if not name.startswith(FORGOTTEN_PREFIX):
+    mine = f"{FORGOTTEN_PREFIX}{user.pk}"
+    if name != mine and not name.startswith(f"{mine}-"):
         name = _forgotten_name(user)
     user.username = name
     user.first_name = user.last_name = user.email = ""
@@ -76,6 +77,8 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
     Watch.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
     if old_email:
+        # What they wrote signed out under the same address keeps its name, not the address.
+        Comment.objects.filter(author=None, author_email__iexact=old_email).update(author_email="")
         Subscription.objects.filter(email__iexact=old_email).delete()
     # Earlier entries of the admin's history name the account as it was.
     LogEntry.objects.filter(

@@ -132,6 +132,8 @@ def test_forgetting_a_person_wipes_who_they_were_and_keeps_what_they_wrote(
     assert not Watch.objects.filter(user=user).exists()
     assert not Preference.objects.filter(user=user).exists()
     assert not Subscription.objects.filter(email__iexact=old_email).exists()
+    assert not Comment.objects.filter(author_email__iexact=old_email).exists()
+    assert Comment.objects.get(body="Before I signed up.").author_name == "Robin"
     assert LogEntry.objects.filter(object_id=str(user.pk), user=root).exists()
     assert client.get(f"/users/{old_name}/").status_code == 404
     page = client.get(f"/users/{user.username}/")
@@ -169,3 +171,23 @@ def test_the_admin_asks_before_forgetting_a_person(admin_client, user, contribut
     user.refresh_from_db()
     assert user.username == f"forgotten-{user.pk}" and user.email == ""
     assert Revision.objects.filter(author=user).exists()
+
+
+def test_forgetting_never_takes_a_name_someone_signed_up_with(root, user, django_user_model):
+    taken = django_user_model.objects.create_user(f"forgotten-{user.pk}", "x@example.test", "pw")
+    anonymise_user(user=user, by=root)
+    user.refresh_from_db()
+    assert user.username.startswith(f"forgotten-{user.pk}-")
+    name = user.username
+    anonymise_user(user=user, by=root)
+    user.refresh_from_db()
+    assert user.username == name
+    taken.refresh_from_db()
+    assert taken.username == f"forgotten-{user.pk}" and taken.email == "x@example.test"
+
+
+def test_a_person_who_chose_a_forgotten_name_still_gets_a_new_one(root, django_user_model):
+    person = django_user_model.objects.create_user("forgotten-999999", "me@example.test", "pw")
+    anonymise_user(user=person, by=root)
+    person.refresh_from_db()
+    assert person.username == f"forgotten-{person.pk}"
