@@ -1,6 +1,7 @@
 """The never-delete guarantee at the ORM depth (DESIGN.md, "Data guarantees").
 
-PostgreSQL triggers add the same promise at the SQL depth; see the wiki migrations.
+PostgreSQL triggers add the same promise at the SQL depth, against DELETE and TRUNCATE;
+see commons.dbtriggers and the apps' never-delete and never-truncate migrations.
 """
 
 from django.db import models
@@ -27,3 +28,16 @@ class UndeletableModel(models.Model):
         raise HardDeleteForbidden(
             f"{self._meta.verbose_name} {self.pk} is never deleted; archive or hide it instead."
         )
+
+
+def refuse_delete(sender, instance, **kwargs) -> None:
+    """A pre_delete receiver guarding a kept model that Commons does not define (the User).
+
+    A guard, not logic: Django sends pre_delete for every object a delete collects, before
+    anything is deleted, so raising here stops the whole delete, cascades included. It
+    raises inside Django's delete transaction: a caller that catches it must roll back.
+    """
+    raise HardDeleteForbidden(
+        f"{sender._meta.verbose_name} {instance.pk} is never deleted; "
+        "deactivate or anonymise it instead."
+    )

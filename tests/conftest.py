@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 
+from commons.dbtriggers import ALLOW_TRUNCATE, FORBID_TRUNCATE
 from tests.factories import UserFactory
 from tests.fakes.redis import PrivateRedis
 from wiki.services import Contributor
@@ -23,6 +24,22 @@ def missing(reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_databases_may_be_emptied():
+    """Transactional tests are reset with Django's flush, a TRUNCATE, which kept tables refuse
+    on PostgreSQL unless the transaction allows it (commons.dbtriggers): this flush only."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return flush(self, [ALLOW_TRUNCATE, *sql_list, FORBID_TRUNCATE])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
 
 
 @pytest.fixture(autouse=True)

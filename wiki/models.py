@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from commons.undeletable import UndeletableModel
+from commons.undeletable import UndeletableModel, UndeletableQuerySet
 from wiki.querysets import ArticleQuerySet, ArticleStamp, RevisionQuerySet
 from wiki.slugs import CANONICAL_SLUG_RE
 
@@ -163,12 +163,17 @@ class Revision(UndeletableModel):
         return reverse("wiki:revision", kwargs={"slug": self.article.slug, "number": self.number})
 
 
-class ArticleRedirect(models.Model):
-    """An address an article was moved away from; it keeps pointing at the article."""
+class ArticleRedirect(UndeletableModel):
+    """An address an article was moved away from; it keeps pointing at the article.
+
+    Never deleted: links and bookmarks out in the world still lead through it.
+    """
 
     old_slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True)
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="redirects")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UndeletableQuerySet.as_manager()
 
     class Meta:
         constraints = [

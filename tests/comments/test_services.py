@@ -170,13 +170,14 @@ def test_comments_are_never_hard_deleted(article, trusted):
     assert Comment.objects.comments().count() == 1
 
 
-def test_deleting_a_user_keeps_their_comments(article, user):
+def test_a_forgotten_user_keeps_their_comments_under_a_new_name(article, user, other_user):
+    from commons.accounts import anonymise_user
+
     comment = post(article, "I was here", author=signed_in(user))
-    name = user.username
-    user.delete()
+    anonymise_user(user=user, by=other_user)
     comment.refresh_from_db()
-    assert comment.author is None
-    assert comment.author_name == name
+    assert comment.author == user
+    assert comment.author_name == f"forgotten-{user.pk}"
     assert comment.body == "I was here"
 
 

@@ -1,141 +1,193 @@
-"""Log-in lock-out, the sign-up limit and the sign-up honeypot."""
+"""Accounts are never deleted: deactivated, or anonymised when their person asks."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import DatabaseError, connection, transaction
 
-from commons import ratelimit
-from tests.factories import UserFactory
+from comments.models import Comment
+from commons.accounts import anonymise_user
+from commons.undeletable import HardDeleteForbidden
+from notifications.models import Preference, Subscription, Watch
+from notifications.services import subscribe_anonymous, toggle_watch
+from tests.comments.helpers import anonymous, post, signed_in
+from tests.wiki.helpers import make_article
+from wiki.models import Revision
 
 pytestmark = pytest.mark.django_db
 
-RIGHT = "correct horse battery staple"
+User = get_user_model()
 
 
-def log_in(client, username, password, url="/accounts/login/"):
-    return client.post(url, {"username": username, "password": password})
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.test", "pw-pw-pw-1")
 
 
-def signed_in(client) -> bool:
-    return "_auth_user_id" in client.session
+@pytest.fixture
+def admin_client(client, root):
+    client.force_login(root)
+    return client
 
 
-def test_the_41st_log_in_with_the_right_password_is_refused_and_says_when_to_try_again():
-    person = UserFactory(username="robin")
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    for _ in range(40):
-        log_in(client, person.username, "wrong guess")
-    response = log_in(client, person.username, RIGHT)
-    assert response.status_code == 429
-    assert not signed_in(client)
-    body = response.content.decode()
-    assert "Too many failed log-ins for this account. Try again in 1 minute." in body
-    assert "The user name or password is wrong" not in body
-    assert int(response["Retry-After"]) <= 60
+@pytest.fixture
+def contributions(user):
+    """An article the user wrote and commented on, watches, and asked for replies on."""
+    article = make_article(title="Gardens", texts=("Roses.\n",), user=user)
+    comment = post(article, "I planted these.", author=signed_in(user, ip="198.51.100.44"))
+    toggle_watch(user=user, article=article)
+    Preference.objects.create(user=user, mail_replies=False)
+    earlier = post(article, "Before I signed up.", author=anonymous(email=user.email))
+    subscribe_anonymous(comment=earlier, email=user.email.upper())
+    return article, comment
 
 
-def test_a_few_typos_then_the_right_password_still_sign_in():
-    person = UserFactory(username="robin")
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    for _ in range(4):
-        assert log_in(client, person.username, "typo").status_code == 200
-    assert log_in(client, person.username, RIGHT).status_code == 302
-    assert signed_in(client)
+def test_a_user_cannot_be_deleted_by_the_orm(user):
+    article = make_article(texts=("mine\n",), user=user)
+    with pytest.raises(HardDeleteForbidden), transaction.atomic():
+        user.delete()
+    with pytest.raises(HardDeleteForbidden), transaction.atomic():
+        User.objects.filter(pk=user.pk).delete()
+    assert User.objects.filter(pk=user.pk).exists()
+    assert article.revisions.get().author == user
 
 
-def test_guesses_across_many_accounts_from_one_address_lock_the_address(settings):
-    settings.LOGIN_FAILURES_PER_ADDRESS = 20
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    for n in range(20):
-        log_in(client, f"someone{n}", "guess")
-    person = UserFactory(username="robin")
-    response = log_in(client, person.username, RIGHT)
-    assert response.status_code == 429
-    assert not signed_in(client)
-    assert "Too many failed log-ins from your address. Try again in" in response.content.decode()
-    elsewhere = Client(REMOTE_ADDR="192.0.2.1")
-    assert log_in(elsewhere, person.username, RIGHT).status_code == 302
+@pytest.mark.postgres
+def test_raw_sql_cannot_delete_a_user(user):
+    make_article(texts=("mine\n",), user=user)
+    with (
+        pytest.raises(DatabaseError, match="never deleted"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM auth_user WHERE id = %s", [user.pk])
+    assert User.objects.filter(pk=user.pk).exists()
 
 
-def test_each_new_lock_lasts_twice_as_long_as_the_last_up_to_the_cap(settings):
-    settings.LOGIN_FAILURES_PER_ACCOUNT = 5
-    settings.LOGIN_FAILURES_PER_ADDRESS = 1000
-    settings.LOGIN_LOCKOUT_SECONDS = 60
-    settings.LOGIN_LOCKOUT_MAX_SECONDS = 900
-    now = 1_000_000.0
-    locks = []
-    for _ in range(7):
-        for _ in range(5):
-            assert (
-                ratelimit.start_login_attempt(username="robin", ip="198.51.100.7", now=now) is None
-            )
-            ratelimit.finish_login_attempt(username="robin", ip="198.51.100.7", succeeded=False)
-        lockout = ratelimit.start_login_attempt(username="robin", ip="198.51.100.7", now=now)
-        assert lockout.locked == "account"
-        still = ratelimit.start_login_attempt(username="robin", ip="198.51.100.7", now=now + 30)
-        assert still.seconds == lockout.seconds - 30
-        locks.append(lockout.seconds)
-        now += lockout.seconds + 1
-    assert locks == [60, 120, 240, 480, 900, 900, 900]
-
-
-def test_a_stranger_cannot_lock_the_person_out_at_the_address_they_use():
-    person = UserFactory(username="robin")
-    home = Client(REMOTE_ADDR="198.51.100.7")
-    assert log_in(home, person.username, RIGHT).status_code == 302
-    home.post("/accounts/logout/")
-    stranger = Client(REMOTE_ADDR="203.0.113.66")
-    for _ in range(10):
-        log_in(stranger, person.username, "guess")
-    assert log_in(stranger, person.username, RIGHT).status_code == 429
-    assert log_in(Client(REMOTE_ADDR="192.0.2.1"), person.username, RIGHT).status_code == 429
-    assert log_in(home, person.username, RIGHT).status_code == 302
-    assert signed_in(home)
-
-
-def test_the_admin_log_in_is_locked_out_by_the_same_count():
-    UserFactory(username="root", is_staff=True, is_superuser=True)
-    client = Client(REMOTE_ADDR="198.51.100.7")
-    for _ in range(3):
-        log_in(client, "root", "guess", url="/admin/login/")
-    for _ in range(3):
-        log_in(client, "root", "guess")
-    response = log_in(client, "root", RIGHT, url="/admin/login/")
-    assert not signed_in(client)
-    assert "Too many failed log-ins for this account. Try again in" in response.content.decode()
-
-
-def sign_up(client, username, **extra):
-    data = {
-        "username": username,
-        "password1": "a-long-pass-phrase",
-        "password2": "a-long-pass-phrase",
-    }
-    return client.post("/accounts/signup/", {**data, **extra})
-
-
-def test_sign_ups_from_one_address_are_limited_and_say_when_to_try_again(settings):
-    settings.SIGNUP_RATE_LIMIT = "3/3600"
-    for n in range(3):
-        assert sign_up(Client(REMOTE_ADDR="198.51.100.7"), f"newcomer{n}").status_code == 302
-    response = sign_up(Client(REMOTE_ADDR="198.51.100.7"), "newcomer3")
-    assert response.status_code == 429
-    assert (
-        "Too many accounts were made from your address. Try again in" in response.content.decode()
+def test_the_admin_has_no_delete_button_or_page_for_a_user(admin_client, user):
+    page = admin_client.get(f"/admin/auth/user/{user.pk}/change/")
+    assert page.status_code == 200
+    assert f"/admin/auth/user/{user.pk}/delete/" not in page.content.decode()
+    assert admin_client.get(f"/admin/auth/user/{user.pk}/delete/").status_code == 403
+    assert admin_client.post(f"/admin/auth/user/{user.pk}/delete/", {"post": "yes"}).status_code
+    admin_client.post(
+        "/admin/auth/user/",
+        {"action": "delete_selected", "_selected_action": [user.pk], "post": "yes"},
     )
-    assert not get_user_model().objects.filter(username="newcomer3").exists()
-    assert sign_up(Client(REMOTE_ADDR="192.0.2.1"), "newcomer3").status_code == 302
+    assert User.objects.filter(pk=user.pk).exists()
 
 
-def test_a_filled_honeypot_on_sign_up_makes_no_account_and_says_why(client):
-    response = sign_up(client, "botty", homepage="https://spam.example/")
-    assert response.status_code == 400
-    assert "This sign-up looks automated, so no account was made." in response.content.decode()
-    assert not get_user_model().objects.filter(username="botty").exists()
-    assert "spam.example" not in response.content.decode()
+def test_deactivating_in_the_admin_closes_the_account_and_keeps_its_page(
+    admin_client, client, user, contributions
+):
+    admin_client.post(
+        "/admin/auth/user/", {"action": "deactivate_users", "_selected_action": [user.pk]}
+    )
+    user.refresh_from_db()
+    assert not user.is_active
+    assert not client.login(username=user.username, password="correct horse battery staple")
+    page = client.get(f"/users/{user.username}/")
+    assert page.status_code == 200
+    assert "Gardens" in page.content.decode()
+    assert Watch.objects.filter(user=user).exists()
 
 
-def test_the_sign_up_honeypot_is_hidden_from_people(client):
-    body = client.get("/accounts/signup/").content.decode()
-    assert '<div class="hp" aria-hidden="true"><label for="id_homepage">' in body
-    assert 'tabindex="-1"' in body
+def test_the_admin_leaves_its_own_account_alone(admin_client, root):
+    admin_client.post(
+        "/admin/auth/user/", {"action": "deactivate_users", "_selected_action": [root.pk]}
+    )
+    root.refresh_from_db()
+    assert root.is_active
+
+
+def test_forgetting_a_person_wipes_who_they_were_and_keeps_what_they_wrote(
+    client, root, user, contributions
+):
+    article, comment = contributions
+    old_name, old_email = user.username, user.email
+    revisions_before = Revision.objects.count()
+    comments_before = Comment.objects.count()
+
+    anonymise_user(user=user, by=root)
+
+    user.refresh_from_db()
+    assert user.username == f"forgotten-{user.pk}"
+    assert (user.email, user.first_name, user.last_name) == ("", "", "")
+    assert not user.is_active and not user.has_usable_password()
+    revision = article.revisions.get()
+    assert (revision.author, revision.author_name, revision.author_ip) == (
+        user,
+        user.username,
+        None,
+    )
+    comment.refresh_from_db()
+    assert comment.body == "I planted these."
+    assert (comment.author_name, comment.author_email, comment.author_ip) == (
+        user.username,
+        "",
+        None,
+    )
+    assert Revision.objects.count() == revisions_before
+    assert Comment.objects.count() == comments_before
+    assert not Watch.objects.filter(user=user).exists()
+    assert not Preference.objects.filter(user=user).exists()
+    assert not Subscription.objects.filter(email__iexact=old_email).exists()
+    assert not Comment.objects.filter(author_email__iexact=old_email).exists()
+    assert Comment.objects.get(body="Before I signed up.").author_name == "Robin"
+    assert LogEntry.objects.filter(object_id=str(user.pk), user=root).exists()
+    assert client.get(f"/users/{old_name}/").status_code == 404
+    page = client.get(f"/users/{user.username}/")
+    assert page.status_code == 200
+    assert "Gardens" in page.content.decode()
+
+
+def test_pages_stop_naming_a_forgotten_person(client, root, user, contributions):
+    article, _ = contributions
+    pages = [article.get_absolute_url(), f"{article.get_absolute_url()}history/", "/recent/"]
+    before = {url: client.get(url).content.decode() for url in pages}
+    assert all(user.username in body for body in before.values())
+    old_name = user.username
+    anonymise_user(user=user, by=root)
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert old_name not in body, url
+        assert f"forgotten-{user.pk}" in body, url
+
+
+def test_the_admin_asks_before_forgetting_a_person(admin_client, user, contributions):
+    asked = admin_client.post(
+        "/admin/auth/user/", {"action": "anonymise_users", "_selected_action": [user.pk]}
+    )
+    assert asked.status_code == 200
+    assert "Forget these people?" in asked.content.decode()
+    assert user.username in asked.content.decode()
+    user.refresh_from_db()
+    assert user.is_active and user.email
+
+    admin_client.post(
+        "/admin/auth/user/",
+        {"action": "anonymise_users", "_selected_action": [user.pk], "post": "yes"},
+    )
+    user.refresh_from_db()
+    assert user.username == f"forgotten-{user.pk}" and user.email == ""
+    assert Revision.objects.filter(author=user).exists()
+
+
+def test_forgetting_never_takes_a_name_someone_signed_up_with(root, user, django_user_model):
+    taken = django_user_model.objects.create_user(f"forgotten-{user.pk}", "x@example.test", "pw")
+    anonymise_user(user=user, by=root)
+    user.refresh_from_db()
+    assert user.username.startswith(f"forgotten-{user.pk}-")
+    name = user.username
+    anonymise_user(user=user, by=root)
+    user.refresh_from_db()
+    assert user.username == name
+    taken.refresh_from_db()
+    assert taken.username == f"forgotten-{user.pk}" and taken.email == "x@example.test"
+
+
+def test_a_person_who_chose_a_forgotten_name_still_gets_a_new_one(root, django_user_model):
+    person = django_user_model.objects.create_user("forgotten-999999", "me@example.test", "pw")
+    anonymise_user(user=person, by=root)
+    person.refresh_from_db()
+    assert person.username == f"forgotten-{person.pk}"

@@ -272,10 +272,12 @@ def test_red_links_turn_blue_when_the_article_is_created(user, django_capture_on
     assert 'href="/wiki/target-page/"' in linking.current_revision.html
 
 
-def test_deleting_a_user_keeps_their_revisions_and_shown_name(user):
+def test_a_forgotten_user_keeps_their_revisions_under_a_new_name(user, other_user):
+    from commons.accounts import anonymise_user
+
     article = make_article(texts=("mine\n",), user=user)
-    name = user.username
-    user.delete()
+    anonymise_user(user=user, by=other_user)
     revision = article.revisions.get(number=1)
-    assert revision.author is None
-    assert revision.author_name == name
+    assert revision.author == user
+    assert revision.author_name == f"forgotten-{user.pk}"
+    assert revision.source == "mine\n"
