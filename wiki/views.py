@@ -477,6 +477,7 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
         "old_readable": old_readable,
         "new_readable": new_readable,
         "readable": readable,
+        "is_moderator": can_moderate(request.user),
         "diff": diff_texts(old.source, new.source) if readable else None,
         "left_label": f"Revision {old.number}",
         "right_label": f"Revision {new.number}",
@@ -650,6 +651,7 @@ def article_links(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "can_edit": can_edit(request.user, article) if article else False,
         "sign_in_to_edit": bool(article) and can_edit_once_signed_in(request.user, article),
+        "is_moderator": can_moderate(request.user),
     }
     return render(request, "wiki/article_links.html", context)
 
