@@ -149,9 +149,14 @@ def can_change(user, comment: Comment, *, is_moderator: bool) -> bool:
 
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = False) -> Comment:
-    """Replace a comment's text; the earlier text is kept for moderators."""
+    """Replace a comment's text; the earlier text is kept for moderators. An untrusted
+    author's new text goes through the spam check as a new comment's does: a published
+    comment waits again (its author sees it, marked as awaiting moderation; others don't)."""
     if not can_change(editor, comment, is_moderator=is_moderator):
         raise PermissionDenied("Only the author or a moderator can edit this comment.")
+    checked = not is_moderator and not is_trusted(editor)
+    if checked:
+        moderation.case_for(comment, lock=True)  # the case's lock before the comment's
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status == Status.REMOVED:
         raise ValidationError("A removed comment cannot be edited.")
@@ -169,6 +174,10 @@ def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = Fa
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "html", "edited_at"])
     article_changed(comment.article_id)
+    if checked:
+        moderation.recheck(
+            content=comment, actor=editor, reason="Edited by its author: checked again."
+        )
     return comment
 
 

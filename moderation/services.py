@@ -43,10 +43,13 @@ def _enqueue(task, *args) -> None:
     transaction.on_commit(send_task, robust=True)
 
 
-def case_for(content) -> ModerationCase | None:
-    return ModerationCase.objects.filter(
+def case_for(content, *, lock: bool = False) -> ModerationCase | None:
+    """The content's case, if it has one; `lock` takes its row lock (before the content's
+    own, the order every moderation write follows)."""
+    cases = ModerationCase.objects.filter(
         content_type=content_type_for(content), object_id=content.pk
-    ).first()
+    )
+    return (cases.select_for_update() if lock else cases).first()
 
 
 @transaction.atomic
@@ -90,6 +93,48 @@ def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> Mode
     )
     if configured:
         transaction.on_commit(lambda: _send_check(case.pk), robust=True)
+    return case
+
+
+@transaction.atomic
+def recheck(*, content, actor, reason: str) -> ModerationCase | None:
+    """Content an untrusted author changed is checked again, as new content would be:
+    published content goes back to pending (hidden from readers) and its check is queued
+    for the new text. Content waiting for a person keeps waiting (they will see the new
+    text); spam stays spam until a person decides. Returns the case (None: not moderated).
+    """
+    from moderation.tasks import check_content
+
+    case = case_for(content, lock=True)
+    if case is None:  # published at once while its author was trusted
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=Status.PUBLISHED,
+            state=CheckState.CHECKED,
+        )
+    if case.status not in (Status.PENDING, Status.PUBLISHED):
+        return case
+    old = case.status
+    _move(case, content, to=Status.PENDING, actor_kind=Actor.AUTHOR, actor=actor, reason=reason)
+    if old == Status.PENDING:
+        ModerationEvent.objects.create(
+            case=case,
+            from_status=old,
+            to_status=old,
+            actor_kind=Actor.AUTHOR,
+            actor=actor,
+            reason=reason[:500],
+        )
+    if case.state != CheckState.NEEDS_REVIEW:
+        configured = akismet.is_configured()
+        case.state = CheckState.QUEUED if configured else CheckState.NEEDS_REVIEW
+        case.review_reason = ReviewReason.NONE if configured else ReviewReason.NO_KEY
+        case.verdict = Verdict.NONE
+        case.queued_at = timezone.now()
+        if configured:
+            _enqueue(check_content, case.pk)
+    case.save()
     return case
 
 
@@ -151,15 +196,25 @@ def run_check(*, case_id: int) -> None:
         hold_for_review(case_id=case_id, reason=ReviewReason.MISCONFIGURED, error=str(error))
         return
     cache.delete(MISCONFIGURED_CACHE_KEY)
-    apply_verdict(case_id=case_id, verdict=verdict)
+    apply_verdict(
+        case_id=case_id, verdict=verdict, checked=submission.fields.get("comment_content")
+    )
 
 
 @transaction.atomic
-def apply_verdict(*, case_id: int, verdict: str) -> None:
-    """Apply Akismet's answer once: ham publishes, spam (or discard) moves to spam."""
+def apply_verdict(*, case_id: int, verdict: str, checked: str | None = None) -> None:
+    """Apply Akismet's answer once: ham publishes, spam (or discard) moves to spam.
+
+    `checked` is the text Akismet judged; if the content has changed since, the answer is
+    about text that is gone and is dropped (the change queued a check of its own).
+    """
     case = ModerationCase.objects.select_for_update().get(pk=case_id)
     if case.state != CheckState.QUEUED:
         return  # already applied, or a moderator decided first
+    if checked is not None:
+        now = adapter_for(case.content).submission(case.content).fields.get("comment_content")
+        if now != checked:
+            return
     case.verdict = verdict
     case.checked_at = timezone.now()
     case.attempts += 1

@@ -1,6 +1,8 @@
 """The states moderated content moves through, and the moves DESIGN.md allows.
 
 pending -> published | spam;  published <-> spam;  any -> removed;  removed -> its previous.
+And published -> pending when an untrusted author changes published content: the new
+text waits for the check as new content would (moderation.services.recheck).
 """
 
 from django.db import models
@@ -15,7 +17,7 @@ class Status(models.TextChoices):
 
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
     Status.PENDING: frozenset({Status.PUBLISHED, Status.SPAM, Status.REMOVED}),
-    Status.PUBLISHED: frozenset({Status.SPAM, Status.REMOVED}),
+    Status.PUBLISHED: frozenset({Status.PENDING, Status.SPAM, Status.REMOVED}),
     Status.SPAM: frozenset({Status.PUBLISHED, Status.REMOVED}),
     Status.REMOVED: frozenset(),
 }

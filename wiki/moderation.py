@@ -31,6 +31,17 @@ def added_text(old: str, new: str) -> str:
     return "\n".join(added)
 
 
+def checked_words(revision: Revision, previous: Revision | None) -> str:
+    """What Akismet judges of an edit: a new title, the text it added, and its summary,
+    which readers see in history, recent changes and the feeds."""
+    parts = [
+        revision.title if previous is None or previous.title != revision.title else "",
+        added_text(previous.source if previous else "", revision.source),
+        revision.summary,
+    ]
+    return "\n\n".join(part for part in parts if part)
+
+
 def _previous(revision: Revision) -> Revision | None:
     return revision.article.revisions.filter(number__lt=revision.number).order_by("-number").first()
 
@@ -43,7 +54,7 @@ class RevisionAdapter:
             "comment_type": "wiki-edit",
             "comment_author": revision.author_name,
             "comment_author_email": author.email if author else "",
-            "comment_content": added_text(previous.source if previous else "", revision.source),
+            "comment_content": checked_words(revision, previous),
             "permalink": settings.AKISMET_BLOG_URL.rstrip("/") + revision.get_absolute_url(),
             "comment_date_gmt": revision.created_at.isoformat(),
             "comment_post_modified_gmt": (

@@ -37,8 +37,15 @@ def can_move(user, article: Article) -> bool:
 
 
 def can_read_revision(user, revision: Revision) -> bool:
-    """A hidden revision's text is for moderators only."""
-    return not revision.is_hidden or can_moderate(user)
+    """A hidden revision's text and summary, and every revision of an archived article
+    (spam that was a new article is archived), are for moderators only."""
+    public = not revision.is_hidden and not revision.article.is_archived
+    return public or can_moderate(user)
+
+
+def can_read_history(user, article: Article) -> bool:
+    """An archived article's history (its revisions, their summaries) is for moderators."""
+    return not article.is_archived or can_moderate(user)
 
 
 def get_article_or_404(slug: str) -> Article:

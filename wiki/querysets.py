@@ -155,11 +155,16 @@ class RevisionQuerySet(UndeletableQuerySet):
         """An article's revisions, newest first, with their authors, without their texts."""
         return self.without_text().select_related("author").order_by("-number")
 
+    def public(self) -> RevisionQuerySet:
+        """Revisions the public may see, text and summary: not hidden (by a moderator or as
+        spam), of an article that is not archived. Every public listing starts here."""
+        return self.filter(is_hidden=False, article__archived_at__isnull=True)
+
     def for_recent_changes(self) -> RevisionQuerySet:
-        """Every revision of live articles, newest first, with article and author."""
+        """Every public revision, newest first, with article and author."""
         return (
             self.without_text()
-            .filter(article__archived_at__isnull=True)
+            .public()
             .select_related("article", "author")
             .order_by("-created_at", "-id")
         )
@@ -168,9 +173,10 @@ class RevisionQuerySet(UndeletableQuerySet):
         return self.for_recent_changes().filter(author=user)
 
     def for_article_feed(self, article) -> RevisionQuerySet:
-        """An article's revisions for its feed, newest first, without their texts."""
+        """An article's public revisions for its feed, newest first, without their texts."""
         return (
             self.without_text()
+            .public()
             .filter(article=article)
             .select_related("article")
             .order_by("-created_at", "-id")

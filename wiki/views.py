@@ -55,6 +55,7 @@ from wiki.permissions import (
     can_edit_once_signed_in,
     can_moderate,
     can_move,
+    can_read_history,
     can_read_revision,
     get_article_or_404,
     get_revision_or_404,
@@ -419,6 +420,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         if moved is None:
             raise Http404("No article at this address.")
         return moved
+    if not can_read_history(request.user, article):
+        return render_article_page(request, article)
     paginator = Paginator(
         article.revisions.for_history(),
         settings.WIKI_HISTORY_PAGE_SIZE,
@@ -444,6 +447,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     article = get_article_or_404(slug)
+    if not can_read_history(request.user, article):
+        return render_article_page(request, article)
     revision = get_revision_or_404(article, number)
     context = {
         "article": article,
@@ -463,13 +468,20 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
     if copy:
         return copy
     article = get_article_or_404(slug)
+    if not can_read_history(request.user, article):
+        return render_article_page(request, article)
     old, new = get_sources_or_404(article, a, b)
-    readable = can_read_revision(request.user, old) and can_read_revision(request.user, new)
+    old_readable = can_read_revision(request.user, old)
+    new_readable = can_read_revision(request.user, new)
+    readable = old_readable and new_readable
     context = {
         "article": article,
         "old": old,
         "new": new,
+        "old_readable": old_readable,
+        "new_readable": new_readable,
         "readable": readable,
+        "is_moderator": can_moderate(request.user),
         "diff": diff_texts(old.source, new.source) if readable else None,
         "left_label": f"Revision {old.number}",
         "right_label": f"Revision {new.number}",
@@ -623,6 +635,8 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
 def article_links(request: HttpRequest, slug: str) -> HttpResponse:
     """What links here: live articles whose current text links to this address."""
     article = Article.objects.filter(slug=slug).first()
+    if article is not None and not can_read_history(request.user, article):
+        article = None  # its title is part of what was archived (spam, say)
     slugs = [slug]
     if article is not None:
         slugs += list(article.redirects.values_list("old_slug", flat=True))
@@ -642,6 +656,7 @@ def article_links(request: HttpRequest, slug: str) -> HttpResponse:
         "page": page,
         "can_edit": can_edit(request.user, article) if article else False,
         "sign_in_to_edit": bool(article) and can_edit_once_signed_in(request.user, article),
+        "is_moderator": can_moderate(request.user),
     }
     return render(request, "wiki/article_links.html", context)
 
