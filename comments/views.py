@@ -20,6 +20,7 @@ from commons.http import client_ip
 from commons.outage import hands_back_on_outage
 from moderation import services as moderation
 from moderation.forms import FlagForm
+from moderation.states import Status
 from notifications import services as notifications
 from wiki.permissions import can_moderate, get_article_or_404
 from wiki.views import render_article_page
@@ -121,7 +122,14 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("body", error)
         else:
-            messages.success(request, "Your changes to the comment are saved.")
+            if Comment.objects.filter(pk=comment.pk, status=Status.PENDING).exists():
+                messages.success(
+                    request,
+                    "Your changes are saved. The comment is awaiting moderation again; "
+                    "only you can see it until it is checked.",
+                )
+            else:
+                messages.success(request, "Your changes to the comment are saved.")
             return redirect(comment.get_absolute_url())
     edits = list(comment.edits.all()) if is_moderator else []
     context = {"comment": comment, "form": form, "edits": edits}

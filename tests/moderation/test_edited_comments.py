@@ -113,3 +113,15 @@ def test_without_a_key_an_edited_comment_waits_for_a_moderator(article, user, mo
     assert comment.status == Status.PENDING
     assert case.state == CheckState.NEEDS_REVIEW
     assert ModerationCase.objects.needs_review().filter(pk=case.pk).exists()
+
+
+def test_the_author_is_told_their_edited_comment_awaits_moderation_again(
+    akismet_fake, article, user, committed
+):
+    comment = published_comment(committed, article, user)
+    author = Client()
+    author.force_login(user)
+    landed = author.post(
+        f"/comments/{comment.pk}/edit/", {"body": "Lovely gardens, edited."}, follow=True
+    )
+    assert "The comment is awaiting moderation again" in landed.content.decode()
