@@ -102,6 +102,8 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
     highlighted lines only.
     """
 
+    state: _RenderState
+
     def run(self, lines: list[str]) -> list[str]:
         if not self.checked_for_deps:
             for extension in self.md.registeredExtensions:
@@ -123,6 +125,7 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
                 out.append(lines[index])
                 index += 1
                 continue
+            self.state.check_time()  # before each highlighting, the slow part
             code = "".join(line + "\n" for line in lines[index + 1 : close])
             options = {**self.codehilite_conf, **opener.options}
             style = options.pop("pygments_style", "default")
@@ -159,11 +162,15 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
 
 
 class _FencedCodeExtension(FencedCodeExtension):
+    def __init__(self, state: _RenderState) -> None:
+        super().__init__()
+        self.state = state
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)
-        md.preprocessors.register(
-            _FencedBlockPreprocessor(md, self.getConfigs()), "fenced_code_block", 25
-        )
+        preprocessor = _FencedBlockPreprocessor(md, self.getConfigs())
+        preprocessor.state = self.state
+        md.preprocessors.register(preprocessor, "fenced_code_block", 25)
 
 
 class _TableProcessor(TableProcessor):
@@ -299,10 +306,13 @@ class _CodeHilite(CodeHilite):
 class _HiliteTreeprocessor(HiliteTreeprocessor):
     """Indented code blocks, highlighted through `_CodeHilite`."""
 
+    state: _RenderState
+
     def run(self, root: etree.Element) -> None:
         for block in root.iter("pre"):
             if len(block) != 1 or block[0].tag != "code" or block[0].text is None:
                 continue
+            self.state.check_time()
             config = self.config.copy()
             style = config.pop("pygments_style", "default")
             code = _CodeHilite(
@@ -318,9 +328,14 @@ class _HiliteTreeprocessor(HiliteTreeprocessor):
 
 
 class _CodeHiliteExtension(CodeHiliteExtension):
+    def __init__(self, state: _RenderState, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         hiliter = _HiliteTreeprocessor(md)
         hiliter.config = self.getConfigs()
+        hiliter.state = self.state
         md.treeprocessors.register(hiliter, "hilite", 30)
         md.registerExtension(self)
 

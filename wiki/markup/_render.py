@@ -9,8 +9,9 @@ Every render's cost is bounded for every source up to WIKI_MAX_SOURCE_BYTES:
   each paragraph per match count against budgets proportional to the source;
   past them the source is shown as escaped plain text (deterministic, cheap).
 - A time budget, WIKI_RENDER_BUDGET_SECONDS, as a deadline that the render
-  itself checks: in every block test, before every inline pattern applied,
-  between the tree processors and between the post processors. Rendering is
+  itself checks: before each code block is highlighted, in every block test,
+  before every inline pattern applied, between the tree processors and
+  between the post processors. Rendering is
   synchronous Python in the request's thread: a signal (SIGALRM) works only in
   the main thread and a watchdog thread cannot stop it, while these checks run
   every few microseconds of work, so a render stops soon after its deadline.
@@ -150,8 +151,8 @@ class _CommonsExtension(Extension):
 def _build_markdown(state: _RenderState) -> markdown.Markdown:
     """A fresh Markdown instance: python-markdown's are not thread-safe."""
     extensions: list[Extension] = [
-        _FencedCodeExtension(),
-        _CodeHiliteExtension(**CODEHILITE_CONFIG, pygments_formatter=_CachedHtmlFormatter()),
+        _FencedCodeExtension(state),
+        _CodeHiliteExtension(state, **CODEHILITE_CONFIG, pygments_formatter=_CachedHtmlFormatter()),
         SaneListExtension(),
         _CommonsExtension(state),
     ]
