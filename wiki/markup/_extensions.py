@@ -83,6 +83,10 @@ MAX_FOOTNOTE_BACKLINKS = 10
 # only while it has at most one cell per two characters (every full row does),
 # plus two rows' worth of slack.
 TABLE_CHARS_PER_CELL = 2
+# What every inline pattern needs to match (code, escapes, links, images, wiki links,
+# footnotes, autolinks, bare URLs, line breaks, entities, emphasis): a text without
+# any of these is left as it is.
+INLINE_TRIGGER_RE = re.compile(r"[\[!`\\<&*_]|  \n|https?://|www\.")
 
 
 @dataclass(frozen=True)
@@ -450,6 +454,13 @@ class _MeteredInlineTreeprocessor(InlineTreeprocessor):
     def __init__(self, md: markdown.Markdown, state: _RenderState) -> None:
         super().__init__(md)
         self.state = state
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        # Most texts in a structured document (short list items, table cells) hold
+        # nothing any inline pattern could match: skip the twenty patterns' scans.
+        if not INLINE_TRIGGER_RE.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
 
     def _InlineProcessor__applyPattern(  # noqa: N802 -- overrides upstream's private method
         self,

@@ -28,9 +28,8 @@ class TooComplexToRender(ValidationError):
 
     def __init__(self, reason: str) -> None:
         super().__init__(
-            f"This text is too complex to render ({reason}). Nothing was lost: your text "
-            "is below. Split it into smaller articles, or simplify its deepest nesting "
-            "and most repeated parts.",
+            f"This text is too complex to render ({reason}). Split it into smaller "
+            "articles, or simplify its deepest nesting and most repeated parts.",
             code="too_complex",
         )
 
