@@ -1,4 +1,5 @@
-"""Wiki benchmark: time to render a 50 KB article, to save a revision, to serve the pages.
+"""Wiki benchmark: time to render a 50 KB article, to save a revision, to serve the pages,
+and the worst hostile inputs found, at the size limit, next to a normal article.
 
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/commons .venv/bin/python bench/wiki_bench.py
 """
@@ -41,6 +42,59 @@ def article_text(rng: random.Random, size: int = 50_000) -> str:
             + "\n```"
         )
     return "\n\n".join(parts)[:size] + "\n"
+
+
+def fill(unit: str, size: int, head: str = "", tail: str = "") -> str:
+    return head + unit * ((size - len(head) - len(tail)) // len(unit)) + tail
+
+
+# The worst shapes the search found (tests/wiki/test_render_bounds.py generates them), at the
+# size limit: the footnote bomb of issue 11, and the slowest and largest of the rest.
+WORST_AT_LIMIT = {
+    "one footnote referenced 87,000 times": lambda n: fill("x[^1] ", n, tail="\n\n[^1]: n\n"),
+    "escaped asterisks, one paragraph": lambda n: fill("\\*", n),
+    "inline links, one paragraph": lambda n: fill("[a](b) ", n),
+    "200-column table of 1-letter rows": lambda n: fill(
+        "a\n", n, head="|" + "a|" * 200 + "\n|" + ":-:|" * 200 + "\n"
+    ),
+    "headings with contents": lambda n: fill("# h\n\n", n),
+}
+
+
+def render_at_the_limit() -> None:
+    """Render time per KB and output bytes per input byte at WIKI_MAX_SOURCE_BYTES."""
+    import time
+
+    from django.conf import settings
+
+    from wiki.markup import TooComplexToRender, render_markdown
+    from wiki.markup._policy import ARTICLE_CLEANER
+    from wiki.markup._render import _plain_text_html
+
+    size = settings.WIKI_MAX_SOURCE_BYTES
+    sources = {"normal article": article_text(random.Random(7), size - 1)}
+    sources.update({name: make(size) for name, make in WORST_AT_LIMIT.items()})
+    print(f"Markdown at the size limit ({size // 1024} KB), one render each")
+    print()
+    print(f"| {'input':<38} | {'ms':>7} | {'ms/KB':>6} | {'out/in':>6} | result      |")
+    print(f"|{'-' * 40}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 13}|")
+    for name, source in sources.items():
+        in_bytes = len(source.encode())
+        start = time.perf_counter()
+        try:
+            html = render_markdown(source)
+        except TooComplexToRender:
+            html, result = "", "refused"
+        ms = (time.perf_counter() - start) * 1000
+        if html:
+            as_text = html == ARTICLE_CLEANER.clean(_plain_text_html(source))
+            result = "plain text" if as_text else "rendered"
+        ratio = len(html.encode()) / in_bytes
+        print(
+            f"| {name:<38} | {ms:7.0f} | {ms / (in_bytes / 1024):6.2f} | {ratio:6.2f} "
+            f"| {result:<11} |"
+        )
+    print()
 
 
 def main() -> None:
@@ -94,5 +148,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    render_at_the_limit()
     with throwaway_database():
         main()

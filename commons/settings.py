@@ -262,6 +262,8 @@ WIKI_MAIN_PAGE_SLUG = "main-page"
 WIKI_ANONYMOUS_EDITS = env_flag("WIKI_ANONYMOUS_EDITS")
 WIKI_MAX_TITLE_LENGTH = 200
 WIKI_MAX_SOURCE_BYTES = env_int("WIKI_MAX_SOURCE_BYTES", 512 * 1024)
+# A render of Markdown (article or comment) that runs longer is refused, the text handed back.
+WIKI_RENDER_BUDGET_SECONDS = float(os.environ.get("WIKI_RENDER_BUDGET_SECONDS", "5"))
 WIKI_HISTORY_PAGE_SIZE = 50
 WIKI_LISTING_PAGE_SIZE = 50
 WIKI_MODERATORS_GROUP = "moderators"

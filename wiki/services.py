@@ -20,7 +20,7 @@ from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
 from notifications import services as notifications
-from wiki.markup import render_article
+from wiki.markup import TooComplexToRender, render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
 from wiki.querysets import article_scope
@@ -211,7 +211,10 @@ def refresh_links_to(slugs: set[str]) -> int:
     count = 0
     for article in linking:
         revision = article.current_revision
-        html = render_article(revision.source, existing_slugs=existing_slugs).html
+        try:
+            html = render_article(revision.source, existing_slugs=existing_slugs).html
+        except TooComplexToRender:
+            continue  # its stored HTML stays; the next edit renders it afresh
         if html != revision.html:
             Revision.objects.filter(pk=revision.pk).update(html=html)
             article_changed(article.pk)

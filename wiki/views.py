@@ -48,7 +48,7 @@ from notifications.services import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm
-from wiki.markup import render_markdown
+from wiki.markup import TooComplexToRender, render_markdown
 from wiki.models import Article, ArticleRedirect, ArticleStamp, Revision
 from wiki.permissions import (
     can_edit,
@@ -319,14 +319,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_edit(request, article, slug, form, status=400)
     data = form.cleaned_data
-    if "preview" in request.POST:
-        try:
-            source = services.clean_source(data["source"])
-        except ValidationError as error:
-            form.add_error("source", error)
-            return _render_edit(request, article, slug, form, status=400)
-        preview = render_markdown(source, existing_slugs=services.existing_slugs)
-        return _render_edit(request, article, slug, form, preview=preview)
+    # A preview costs a render, like a save: both count against the same limit.
     if not ratelimit.allow("edits", ratelimit.identities_for(request), settings.EDITS_RATE_LIMIT):
         form.add_error(
             None,
@@ -334,6 +327,17 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "please wait a minute and save again.",
         )
         return _render_edit(request, article, slug, form, status=429)
+    if "preview" in request.POST:
+        try:
+            source = services.clean_source(data["source"])
+            preview = render_markdown(source, existing_slugs=services.existing_slugs)
+        except TooComplexToRender as error:
+            form.add_error(None, error)
+            return _render_edit(request, article, slug, form, status=400)
+        except ValidationError as error:
+            form.add_error("source", error)
+            return _render_edit(request, article, slug, form, status=400)
+        return _render_edit(request, article, slug, form, preview=preview)
     try:
         result = services.save_edit(
             slug=slug,
@@ -344,6 +348,9 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             base_number=data["base_number"],
             contributor=contributor_for(request),
         )
+    except TooComplexToRender as error:
+        form.add_error(None, error)
+        return _render_edit(request, article, slug, form, status=400)
     except ValidationError as error:
         form.add_error("title" if creating and not hasattr(error, "error_dict") else None, error)
         return _render_edit(request, article, slug, form, status=400)
@@ -534,6 +541,9 @@ def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse
         )
     except Revision.DoesNotExist:
         raise Http404("No such revision.") from None
+    except TooComplexToRender as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(article)
     except services.NothingChanged as nothing:
         messages.info(request, str(nothing))
         return redirect(article)

@@ -13,7 +13,8 @@ This package is that door; its modules are private:
   code spans, link scans, code highlighting);
 - `_links`: wiki links, red links, bare URLs and the tree pass over links;
 - `_render`: the Markdown instance and the render functions;
-- `_state`: what one render carries between processors;
+- `_state`: what one render carries between processors, its limits, and
+  `TooComplexToRender`, the refusal when a render runs past them;
 - `_text`: plain text from rendered HTML, for search.
 """
 
@@ -25,13 +26,14 @@ from wiki.markup._render import (
     render_markdown,
     wiki_link_slugs,
 )
-from wiki.markup._state import ExistingSlugs
+from wiki.markup._state import ExistingSlugs, TooComplexToRender
 from wiki.markup._text import html_to_text
 
 __all__ = [
     "EXTERNAL_LINK_REL",
     "ExistingSlugs",
     "RenderedArticle",
+    "TooComplexToRender",
     "html_to_text",
     "is_safe_url",
     "render_article",

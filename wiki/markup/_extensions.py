@@ -1,6 +1,7 @@
-"""python-markdown's processors, replaced where upstream takes quadratic time or
-passes options through unchecked: fences, tables, footnotes, link scans, code
-highlighting, code spans, and a meter on the block parser's work."""
+"""python-markdown's processors, replaced where upstream takes quadratic time,
+multiplies its output or passes options through unchecked: fences, tables,
+footnotes, link scans, code highlighting, code spans, meters on the block
+parser's and the inline processor's work, and the render's time checks."""
 
 from __future__ import annotations
 
@@ -23,9 +24,16 @@ from markdown.extensions.codehilite import (
     parse_hl_lines,
 )
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
-from markdown.extensions.footnotes import RE_REF_ID, FootnoteExtension
+from markdown.extensions.footnotes import (
+    RE_REF_ID,
+    FootnoteExtension,
+    FootnotePostTreeprocessor,
+)
 from markdown.extensions.tables import TableExtension, TableProcessor
-from markdown.inlinepatterns import BacktickInlineProcessor, InlineProcessor
+from markdown.inlinepatterns import BacktickInlineProcessor, InlineProcessor, Pattern
+from markdown.postprocessors import Postprocessor
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
+from markdown.treeprocessors import Treeprocessor
 from pygments import highlight
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexer import Lexer
@@ -67,6 +75,18 @@ LINK_PROCESSORS = (
     ),
 )
 _BACKTICK_RUN_RE = re.compile(r"`+")
+# A footnote referenced many times links back to its first uses only: upstream
+# adds one back-link per reference (87,000 references, 15 MB of back-links).
+MAX_FOOTNOTE_BACKLINKS = 10
+# A table row shorter than the header is padded with empty cells: a wide header
+# and many one-character rows would make millions of cells. A block is a table
+# only while it has at most one cell per two characters (every full row does),
+# plus two rows' worth of slack.
+TABLE_CHARS_PER_CELL = 2
+# What every inline pattern needs to match (code, escapes, links, images, wiki links,
+# footnotes, autolinks, bare URLs, line breaks, entities, emphasis): a text without
+# any of these is left as it is.
+INLINE_TRIGGER_RE = re.compile(r"[\[!`\\<&*_]|  \n|https?://|www\.")
 
 
 @dataclass(frozen=True)
@@ -85,6 +105,8 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
     raises, some add inline styles): here they choose the language and the
     highlighted lines only.
     """
+
+    state: _RenderState
 
     def run(self, lines: list[str]) -> list[str]:
         if not self.checked_for_deps:
@@ -107,6 +129,7 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
                 out.append(lines[index])
                 index += 1
                 continue
+            self.state.check_time()  # before each highlighting, the slow part
             code = "".join(line + "\n" for line in lines[index + 1 : close])
             options = {**self.codehilite_conf, **opener.options}
             style = options.pop("pygments_style", "default")
@@ -143,11 +166,15 @@ class _FencedBlockPreprocessor(FencedBlockPreprocessor):
 
 
 class _FencedCodeExtension(FencedCodeExtension):
+    def __init__(self, state: _RenderState) -> None:
+        super().__init__()
+        self.state = state
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.registerExtension(self)
-        md.preprocessors.register(
-            _FencedBlockPreprocessor(md, self.getConfigs()), "fenced_code_block", 25
-        )
+        preprocessor = _FencedBlockPreprocessor(md, self.getConfigs())
+        preprocessor.state = self.state
+        md.preprocessors.register(preprocessor, "fenced_code_block", 25)
 
 
 class _TableProcessor(TableProcessor):
@@ -162,6 +189,15 @@ class _TableProcessor(TableProcessor):
         if len(lines) < 2 or not set(lines[1].strip(" ")) <= set("|:- "):
             return False
         return super().test(parent, block)
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool | None:
+        block = blocks[0]
+        columns = len(self.separator)
+        rows = max(block.count("\n"), 2)  # header and body rows; an empty body gets one row
+        if columns * rows > len(block) // TABLE_CHARS_PER_CELL + 2 * columns:
+            return False  # mostly padding: left as a paragraph
+        super().run(parent, blocks)
+        return None
 
 
 class _TableExtension(TableExtension):
@@ -205,6 +241,17 @@ class _FootnoteExtension(FootnoteExtension):
         self._last_unique_ref[original] = reference
         self.found_refs[original] = self.found_refs.get(original, 0) + 1
         return reference
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        super().extendMarkdown(md)
+        md.treeprocessors.register(_FootnoteBacklinksTreeprocessor(self), "footnote-duplicate", 15)
+
+
+class _FootnoteBacklinksTreeprocessor(FootnotePostTreeprocessor):
+    """Back-links to a footnote's first `MAX_FOOTNOTE_BACKLINKS` references only."""
+
+    def add_duplicates(self, li: etree.Element, duplicates: int) -> None:
+        super().add_duplicates(li, min(duplicates, MAX_FOOTNOTE_BACKLINKS))
 
 
 class _BoundedLinkScan(InlineProcessor):
@@ -263,10 +310,13 @@ class _CodeHilite(CodeHilite):
 class _HiliteTreeprocessor(HiliteTreeprocessor):
     """Indented code blocks, highlighted through `_CodeHilite`."""
 
+    state: _RenderState
+
     def run(self, root: etree.Element) -> None:
         for block in root.iter("pre"):
             if len(block) != 1 or block[0].tag != "code" or block[0].text is None:
                 continue
+            self.state.check_time()
             config = self.config.copy()
             style = config.pop("pygments_style", "default")
             code = _CodeHilite(
@@ -282,9 +332,14 @@ class _HiliteTreeprocessor(HiliteTreeprocessor):
 
 
 class _CodeHiliteExtension(CodeHiliteExtension):
+    def __init__(self, state: _RenderState, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         hiliter = _HiliteTreeprocessor(md)
         hiliter.config = self.getConfigs()
+        hiliter.state = self.state
         md.treeprocessors.register(hiliter, "hilite", 30)
         md.registerExtension(self)
 
@@ -378,7 +433,71 @@ class _BlockWorkMeter(BlockProcessor):
         self.state.block_work_budget -= len(block) + 1
         if self.state.block_work_budget < 0:
             raise _TooComplexError
+        self.state.check_time()
         return False
 
     def run(self, parent: etree.Element, blocks: list[str]) -> bool:
         return False
+
+
+class _MeteredInlineTreeprocessor(InlineTreeprocessor):
+    """python-markdown's inline pass, metered.
+
+    Each inline match rebuilds the whole text it was found in (upstream's
+    `__applyPattern`): a paragraph with many matches takes quadratic time
+    (87,000 footnote references in one 512 KB paragraph: 54 s). Each pattern
+    applied counts the text it scanned, and each match the text it copied;
+    past the render's budget the render gives up (plain text). The render's
+    deadline is checked here too.
+    """
+
+    def __init__(self, md: markdown.Markdown, state: _RenderState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        # Most texts in a structured document (short list items, table cells) hold
+        # nothing any inline pattern could match: skip the twenty patterns' scans.
+        if not INLINE_TRIGGER_RE.search(data):
+            return data
+        return super()._InlineProcessor__handleInline(data, patternIndex)  # type: ignore[misc]
+
+    def _InlineProcessor__applyPattern(  # noqa: N802 -- overrides upstream's private method
+        self,
+        pattern: Pattern,
+        data: str,
+        patternIndex: int,  # noqa: N803
+        startIndex: int = 0,  # noqa: N803
+    ) -> tuple[str, bool, int]:
+        self.state.check_time()
+        result = super()._InlineProcessor__applyPattern(  # type: ignore[misc]
+            pattern, data, patternIndex, startIndex
+        )
+        matched = result[1]
+        self.state.inline_work_budget -= len(data) + 1 if matched else len(data) - startIndex + 1
+        if self.state.inline_work_budget < 0:
+            raise _TooComplexError
+        return result
+
+
+class _TimeCheckTreeprocessor(Treeprocessor):
+    """Between tree processors: refuse the render once past its deadline."""
+
+    def __init__(self, md: markdown.Markdown, state: _RenderState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: etree.Element) -> None:
+        self.state.check_time()
+
+
+class _TimeCheckPostprocessor(Postprocessor):
+    """Between post processors: refuse the render once past its deadline."""
+
+    def __init__(self, md: markdown.Markdown, state: _RenderState) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, text: str) -> str:
+        self.state.check_time()
+        return text
