@@ -71,8 +71,15 @@ def get_revision_or_404(article: Article, number: int) -> Revision:
     return revision
 
 
+# The largest number a revision can have: PostgreSQL's integer.
+MAX_REVISION_NUMBER = 2**31 - 1
+
+
 def get_sources_or_404(article: Article, *numbers: int) -> list[Revision]:
     """Revisions `numbers` of `article` in one query, their sources without their HTML."""
+    # A number past any column's range is no revision (SQLite raises on it in `IN`).
+    if any(number > MAX_REVISION_NUMBER for number in numbers):
+        raise Http404("No such revision.")
     found = {
         revision.number: revision
         for revision in article.revisions.defer("html").filter(number__in=numbers)
