@@ -17,8 +17,8 @@ from django.views.decorators.http import require_safe
 
 from commons import ratelimit
 from commons.forms import LoginForm, SignupForm
-from commons.html import text_excerpt
 from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, safe_next
+from wiki.markup import html_excerpt
 from wiki.models import Article, Revision
 
 
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent": recent,
         "index": index,
         "canonical_url": canonical_url(request, reverse("home")),
-        "description": text_excerpt(main.current_revision.html) if main else "",
+        "description": html_excerpt(main.current_revision.html) if main else "",
     }
     return render(request, "commons/home.html", context)
 

@@ -39,7 +39,6 @@ from comments.models import Comment
 from comments.rendering import discussion_page
 from commons import ratelimit
 from commons.fragments import fragment_key
-from commons.html import text_excerpt
 from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, form_body_is_utf8
 from commons.outage import hands_back_on_outage
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
@@ -48,7 +47,7 @@ from notifications.services import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm
-from wiki.markup import TooComplexToRender, render_markdown
+from wiki.markup import TooComplexToRender, html_excerpt, render_markdown
 from wiki.models import Article, ArticleRedirect, ArticleStamp, Revision
 from wiki.permissions import (
     can_edit,
@@ -223,7 +222,7 @@ def _article_response(request, article, comment_form, status, is_moderator, watc
             request, article.get_absolute_url(), discussion.page.number if discussion else 1
         ),
         # An archived article's text is for moderators only, and its page is gone (410).
-        "description": "" if article.is_archived else text_excerpt(revision.html) or article.title,
+        "description": "" if article.is_archived else html_excerpt(revision.html) or article.title,
         "awaiting_review": _awaiting_review(article),
         "can_edit": can_edit(request.user, article),
         "sign_in_to_edit": can_edit_once_signed_in(request.user, article),

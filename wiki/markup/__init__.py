@@ -27,13 +27,14 @@ from wiki.markup._render import (
     wiki_link_slugs,
 )
 from wiki.markup._state import ExistingSlugs, TooComplexToRender
-from wiki.markup._text import html_to_text
+from wiki.markup._text import html_excerpt, html_to_text
 
 __all__ = [
     "EXTERNAL_LINK_REL",
     "ExistingSlugs",
     "RenderedArticle",
     "TooComplexToRender",
+    "html_excerpt",
     "html_to_text",
     "is_safe_url",
     "render_article",

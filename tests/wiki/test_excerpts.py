@@ -1,6 +1,6 @@
 """Plain-text excerpts of rendered HTML, for meta descriptions."""
 
-from commons.html import text_excerpt
+from wiki.markup import html_excerpt
 
 
 def test_an_excerpt_reads_as_the_text_does():
@@ -9,14 +9,14 @@ def test_an_excerpt_reads_as_the_text_does():
         "<pre><code>print(1)</code></pre><p>Second<br/>line.</p>"
         '<div class="footnote"><ol><li>note</li></ol></div>'
     )
-    assert text_excerpt(html) == "Commons, a wiki & more. Second line."
+    assert html_excerpt(html) == "Commons, a wiki & more. Second line."
 
 
 def test_a_long_text_is_cut_on_a_word_with_an_ellipsis():
-    excerpt = text_excerpt("<p>" + "word " * 100 + "</p>")
+    excerpt = html_excerpt("<p>" + "word " * 100 + "</p>")
     assert len(excerpt) <= 160
     assert excerpt.endswith("word…")
 
 
 def test_one_endless_word_is_cut_too():
-    assert len(text_excerpt("<p>" + "x" * 500 + "</p>")) == 160
+    assert len(html_excerpt("<p>" + "x" * 500 + "</p>")) == 160
