@@ -1,6 +1,7 @@
 """Site-wide roles, shared by every app (moderation included, which knows no wiki code)."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 
 def can_moderate(user) -> bool:
@@ -14,3 +15,9 @@ def can_moderate(user) -> bool:
         cached = user.groups.filter(name=settings.WIKI_MODERATORS_GROUP).exists()
         user._commons_is_moderator = cached
     return cached
+
+
+def require_moderator(user) -> None:
+    """The moderators' gate: every moderator-only view and service passes through it."""
+    if not can_moderate(user):
+        raise PermissionDenied("Only moderators can do that.")
