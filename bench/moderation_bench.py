@@ -31,7 +31,7 @@ def main() -> None:
     from moderation.models import ModerationCase
     from moderation.tasks import check_content
     from tests.fakes.akismet import FakeAkismet, FakeAkismetServer
-    from tests.moderation.test_worker import PrivateRedis
+    from tests.fakes.redis import PrivateRedis
     from wiki.services import Contributor, save_edit
 
     redis = PrivateRedis()
