@@ -6,12 +6,12 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 
 from comments.models import Comment
-from commons.accounts import anonymise_user
 from commons.undeletable import HardDeleteForbidden
 from notifications.models import Preference, Subscription, Watch
 from notifications.services import subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.wiki.helpers import make_article
+from website.accounts import anonymise_user
 from wiki.models import Revision
 
 pytestmark = pytest.mark.django_db
