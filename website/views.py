@@ -1,4 +1,4 @@
-"""Site-wide pages: home, sign-up and the health check."""
+"""Site-wide pages: home, log-in and sign-up, robots.txt and the health check."""
 
 import time
 
