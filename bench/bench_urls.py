@@ -4,7 +4,7 @@ through the same middleware, as the ceiling every other page is measured against
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from commons.urls import urlpatterns as site_urlpatterns
+from website.urls import urlpatterns as site_urlpatterns
 
 _PARAGRAPH = "<p>" + "The floor of the benchmark. " * 15 + "</p>\n"
 _HEAD = "<!doctype html><html lang=en><title>Floor</title><main>\n"

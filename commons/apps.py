@@ -12,7 +12,6 @@ class CommonsConfig(AppConfig):
         from django.core.checks import Tags, register
         from django.db.models.signals import pre_delete
 
-        from commons.accounts_admin import UserAdmin
         from commons.checks import proxy_ssl_header_check
         from commons.undeletable import refuse_delete
 
@@ -23,10 +22,9 @@ class CommonsConfig(AppConfig):
         admin.site.site_title = f"{settings.SITE_NAME} admin"
         admin.site.index_title = f"Administer {settings.SITE_NAME}"
 
-        # Accounts are never deleted (DESIGN.md): the admin deactivates or forgets them, and
-        # the ORM refuses a delete (on PostgreSQL a trigger refuses it too).
-        user_model = get_user_model()
-        if admin.site.is_registered(user_model):
-            admin.site.unregister(user_model)
-        admin.site.register(user_model, UserAdmin)
-        pre_delete.connect(refuse_delete, sender=user_model, dispatch_uid="commons_keep_users")
+        # Accounts are never deleted (DESIGN.md): the ORM refuses a delete (on PostgreSQL a
+        # trigger refuses it too, migration 0002), and the site's admin offers none
+        # (website.accounts_admin).
+        pre_delete.connect(
+            refuse_delete, sender=get_user_model(), dispatch_uid="commons_keep_users"
+        )

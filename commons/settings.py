@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "comments",
     "moderation",
     "notifications",
+    "website",
 ]
 
 MIDDLEWARE = [
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "commons.middleware.MethodNotAllowedPage",
 ]
 
-ROOT_URLCONF = "commons.urls"
+ROOT_URLCONF = "website.urls"
 WSGI_APPLICATION = "commons.wsgi.application"
 
 TEMPLATES = [
@@ -101,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "commons.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },
@@ -242,7 +243,7 @@ def _code_digest() -> str:
     """A digest of what pages are made from: the apps' code, the templates and the static
     files (a stored page names hashed static files that only its own release has)."""
     digest = hashlib.blake2b(digest_size=8)
-    apps = ("commons", "wiki", "comments", "moderation", "notifications")
+    apps = ("commons", "wiki", "comments", "moderation", "notifications", "website")
     folders = [BASE_DIR / app for app in apps] + [SHARE_DIR / "templates", SHARE_DIR / "static"]
     for folder in folders:
         for path in sorted(folder.rglob("*")):

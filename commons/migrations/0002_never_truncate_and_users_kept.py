@@ -4,7 +4,7 @@ The never-delete triggers (wiki, comments and moderation migrations 0002) are ro
 BEFORE DELETE triggers, which TRUNCATE does not fire: `TRUNCATE wiki_article CASCADE`
 emptied every kept table. commons_forbid_truncate() is the statement-level guard that each
 app's next migration puts on its kept tables; this one puts it on auth_user too, with a
-row-level guard against DELETE (accounts are deactivated or anonymised, commons.accounts).
+row-level guard against DELETE (accounts are deactivated or anonymised, website.accounts).
 
 The test suite must still empty its database between transactional tests, and Django does
 that with TRUNCATE. The guard lets a TRUNCATE through only in a transaction that has set

@@ -171,7 +171,7 @@ def test_comments_are_never_hard_deleted(article, trusted):
 
 
 def test_a_forgotten_user_keeps_their_comments_under_a_new_name(article, user, other_user):
-    from commons.accounts import anonymise_user
+    from website.accounts import anonymise_user
 
     comment = post(article, "I was here", author=signed_in(user))
     anonymise_user(user=user, by=other_user)

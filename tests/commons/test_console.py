@@ -19,9 +19,9 @@ import pytest
 from django.test import Client
 from django.urls import path
 
-from commons.urls import urlpatterns as site_urlpatterns
 from tests.fakes.redis import free_port
 from tests.wiki.helpers import make_article
+from website.urls import urlpatterns as site_urlpatterns
 
 ROOT = Path(__file__).resolve().parents[2]
 # What `make run` leaves unset, and what a test run sets that it does not.

@@ -25,7 +25,7 @@ import pytest
 from tests.conftest import missing
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("commons", "wiki", "comments", "moderation", "notifications")
+APPS = ("commons", "wiki", "comments", "moderation", "notifications", "website")
 # What the build does not read: local state, build output, and what only developers use.
 NOT_BUILT = shutil.ignore_patterns(
     ".git",
@@ -81,7 +81,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_every_app_module_template_and_static_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "notifications/models.py" in names
-    assert "commons/management/commands/seed_demo.py" in names
+    assert "website/management/commands/seed_demo.py" in names
     assert "wiki/migrations/0001_initial.py" in names
     assert "commons/share/templates/base.html" in names
     assert "commons/share/static/commons/site.css" in names

@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from comments.models import Comment
-from commons.demo import DEMO_PASSWORD, EDITORS, MODERATOR
 from moderation.models import ModerationCase, ModerationEvent
 from moderation.states import Status
+from website.demo import DEMO_PASSWORD, EDITORS, MODERATOR
 from wiki.models import Article, Revision
 from wiki.permissions import can_moderate
 

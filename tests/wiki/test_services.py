@@ -273,7 +273,7 @@ def test_red_links_turn_blue_when_the_article_is_created(user, django_capture_on
 
 
 def test_a_forgotten_user_keeps_their_revisions_under_a_new_name(user, other_user):
-    from commons.accounts import anonymise_user
+    from website.accounts import anonymise_user
 
     article = make_article(texts=("mine\n",), user=user)
     anonymise_user(user=user, by=other_user)

@@ -1,4 +1,4 @@
-"""Site-wide pages: home, sign-up and the health check."""
+"""Site-wide pages: home, log-in and sign-up, robots.txt and the health check."""
 
 import time
 
@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from commons import ratelimit
-from commons.forms import LoginForm, SignupForm
 from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, safe_next
+from website.forms import LoginForm, SignupForm
 from wiki.markup import html_excerpt
 from wiki.models import Article, Revision
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from commons import views
-from commons.forms import AdminLoginForm
+from website import views
+from website.forms import AdminLoginForm
 from wiki.sitemaps import ArticleSitemap
 from wiki.views import canonical_address
 

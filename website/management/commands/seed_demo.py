@@ -14,9 +14,9 @@ from django.db import transaction
 
 from comments.models import Comment
 from comments.services import CommentAuthor, post_comment, remove_comment
-from commons.demo import ARTICLES, DEMO_PASSWORD, DISCUSSIONS, EDITORS, MODERATOR, DemoComment
 from moderation import services as moderation
 from moderation.models import CheckState
+from website.demo import ARTICLES, DEMO_PASSWORD, DISCUSSIONS, EDITORS, MODERATOR, DemoComment
 from wiki.models import Article
 from wiki.services import Contributor, save_edit
 from wiki.slugs import slug_for

@@ -1,6 +1,6 @@
-"""People in the admin: deactivate or forget an account, never delete it (commons.accounts).
+"""People in the admin: deactivate or forget an account, never delete it (website.accounts).
 
-Registered in place of Django's own User admin by CommonsConfig.ready(), which runs after
+Registered in place of Django's own User admin by WebsiteConfig.ready(), which runs after
 the admin has found every app's admin module.
 """
 
@@ -9,7 +9,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 
-from commons import accounts
+from website import accounts
 
 
 def _accounts(count: int) -> str:
