@@ -95,7 +95,7 @@ def test_the_admin_spam_action_reports_illegal_moves(client, staff, article, mod
     from comments.services import remove_comment
 
     removed = held_comment(article, "Gone")
-    remove_comment(comment=removed, by=moderator, is_moderator=True)
+    remove_comment(comment=removed, by=moderator)
     spam = held_comment(article, "Spam")
     client.force_login(staff)
     response = client.post(
