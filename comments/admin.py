@@ -6,7 +6,6 @@ from django.utils.html import format_html
 from comments import services
 from comments.models import Comment, CommentEdit
 from commons.admin import NoDeleteAdmin
-from wiki.permissions import can_moderate
 
 
 class CommentEditInline(admin.TabularInline):
@@ -68,15 +67,11 @@ class CommentAdmin(NoDeleteAdmin):
     @admin.action(description="Remove the selected comments (soft: a placeholder stays)")
     def remove(self, request, queryset):
         for comment in queryset:
-            services.remove_comment(
-                comment=comment, by=request.user, is_moderator=can_moderate(request.user)
-            )
+            services.remove_comment(comment=comment, by=request.user)
         self.message_user(request, "Removed.", messages.SUCCESS)
 
     @admin.action(description="Restore the selected removed comments")
     def restore(self, request, queryset):
         for comment in queryset:
-            services.restore_comment(
-                comment=comment, is_moderator=can_moderate(request.user), by=request.user
-            )
+            services.restore_comment(comment=comment, by=request.user)
         self.message_user(request, "Restored.", messages.SUCCESS)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 
 from comments.models import Comment
+from comments.permissions import is_author
 from moderation.akismet import Submission
 from moderation.registry import Summary
 from moderation.states import Status
@@ -32,13 +33,25 @@ class CommentAdapter:
             fields["user_role"] = "administrator"
         return Submission(user_ip=comment.author_ip or "", fields=fields)
 
+    def status(self, comment: Comment) -> str:
+        return comment.status
+
+    def status_before_removal(self, comment: Comment) -> str:
+        return comment.status_before_removal
+
     def apply_status(self, comment: Comment, *, old: str, new: str) -> str:
         comment.status = new
-        comment.save(update_fields=["status"])
+        comment.status_before_removal = old if new == Status.REMOVED else ""
+        comment.save(update_fields=["status", "status_before_removal"])
         article_changed(comment.article_id)
+        if old == Status.REMOVED:
+            return ""  # restored as it was: its mails left when it was first published
         if new == Status.PUBLISHED:
             notifications.comment_published(comment=comment)  # mails leave after commit
         return ""
+
+    def is_author(self, comment: Comment, user) -> bool:
+        return is_author(user, comment)
 
     def may_act_on_spam(self, comment: Comment) -> bool:
         return True

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment, CommentEdit
+from comments.permissions import can_change_comment, get_comment_for_change_or_404
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
 from moderation import services as moderation
-from moderation.models import Actor
-from moderation.states import Status, check_move
+from moderation.states import Status
 from moderation.trust import is_trusted
 from notifications import services as notifications
 from wiki.markup import render_comment_markdown
@@ -140,24 +140,16 @@ def post_comment(
     return comment
 
 
-def can_change(user, comment: Comment, *, is_moderator: bool) -> bool:
-    """Authors change their own comments; moderators any."""
-    if is_moderator:
-        return True
-    return user.is_authenticated and comment.author_id == user.pk
-
-
 @transaction.atomic
-def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = False) -> Comment:
-    """Replace a comment's text; the earlier text is kept for moderators. An untrusted
-    author's new text goes through the spam check as a new comment's does: a published
-    comment waits again (its author sees it, marked as awaiting moderation; others don't)."""
-    if not can_change(editor, comment, is_moderator=is_moderator):
-        raise PermissionDenied("Only the author or a moderator can edit this comment.")
-    checked = not is_moderator and not is_trusted(editor)
+def edit_comment(*, comment: Comment, body: str, editor) -> Comment:
+    """Replace a comment's text, by its author or a moderator; the earlier text is kept for
+    moderators. An untrusted author's new text goes through the spam check as a new
+    comment's does: a published comment waits again (its author sees it, marked as
+    awaiting moderation; others don't)."""
+    checked = not is_trusted(editor)  # moderators are trusted
     if checked:
         moderation.case_for(comment, lock=True)  # the case's lock before the comment's
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    comment = get_comment_for_change_or_404(editor, comment.pk, lock=True)
     if comment.status == Status.REMOVED:
         raise ValidationError("A removed comment cannot be edited.")
     body = clean_body(body)
@@ -181,54 +173,17 @@ def edit_comment(*, comment: Comment, body: str, editor, is_moderator: bool = Fa
     return comment
 
 
-@transaction.atomic
-def remove_comment(*, comment: Comment, by, is_moderator: bool = False) -> Comment:
-    """Soft-remove: the comment shows as "[removed]" and its replies keep their place."""
-    if not can_change(by, comment, is_moderator=is_moderator):
+def remove_comment(*, comment: Comment, by) -> Comment:
+    """Soft-remove, by its author or a moderator: the comment shows as "[removed]" and its
+    replies keep their place (a logged move, through moderation)."""
+    if not can_change_comment(by, comment):
         raise PermissionDenied("Only the author or a moderator can remove this comment.")
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.status == Status.REMOVED:
-        return comment
-    check_move(current=comment.status, target=Status.REMOVED)
-    comment.status_before_removal = comment.status
-    comment.status = Status.REMOVED
-    comment.save(update_fields=["status", "status_before_removal"])
-    article_changed(comment.article_id)
-    moderation.note_move(
-        content=comment,
-        old=comment.status_before_removal,
-        new=Status.REMOVED,
-        actor_kind=Actor.MODERATOR if is_moderator and comment.author_id != by.pk else Actor.AUTHOR,
-        actor=by if by.is_authenticated else None,
-        reason="Removed",
-    )
+    moderation.remove(content=comment, by=by, reason="Removed")
     return comment
 
 
-@transaction.atomic
-def restore_comment(*, comment: Comment, is_moderator: bool, by=None) -> Comment:
-    """Undo a removal: the comment goes back to the state it had (moderators)."""
-    if not is_moderator:
-        raise PermissionDenied("Only moderators can restore a removed comment.")
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if comment.status != Status.REMOVED:
-        return comment
-    check_move(
-        current=comment.status,
-        target=comment.status_before_removal,
-        previous=comment.status_before_removal,
-    )
-    restored = comment.status_before_removal
-    comment.status = restored
-    comment.status_before_removal = ""
-    comment.save(update_fields=["status", "status_before_removal"])
-    article_changed(comment.article_id)
-    moderation.note_move(
-        content=comment,
-        old=Status.REMOVED,
-        new=restored,
-        actor_kind=Actor.MODERATOR,
-        actor=by,
-        reason="Restored",
-    )
+def restore_comment(*, comment: Comment, by) -> Comment:
+    """Undo a removal: the comment goes back to the state it had (moderators; a logged
+    move, through moderation)."""
+    moderation.restore(content=comment, by=by, reason="Restored")
     return comment

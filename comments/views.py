@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import cache_control
@@ -15,6 +15,7 @@ from comments.avatars import identicon_svg
 from comments.discussion import discussion_pages, remember_commenter, remember_own_comment
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
+from comments.permissions import get_comment_for_change_or_404
 from commons import ratelimit
 from commons.http import client_ip
 from commons.outage import hands_back_on_outage
@@ -97,17 +98,9 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{url}#comment-{comment.pk}")
 
 
-def _comment_for_change(request: HttpRequest, pk: int) -> tuple[Comment, bool]:
-    comment = get_object_or_404(Comment.objects.comments().select_related("article"), pk=pk)
-    is_moderator = can_moderate(request.user)
-    if not services.can_change(request.user, comment, is_moderator=is_moderator):
-        raise PermissionDenied("Only the author or a moderator can change this comment.")
-    return comment, is_moderator
-
-
 @hands_back_on_outage("body")
 def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment, is_moderator = _comment_for_change(request, pk)
+    comment = get_comment_for_change_or_404(request.user, pk)
     if comment.is_removed:
         raise Http404("This comment was removed.")
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
@@ -117,7 +110,6 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=comment,
                 body=form.cleaned_data["body"],
                 editor=request.user,
-                is_moderator=is_moderator,
             )
         except ValidationError as error:
             form.add_error("body", error)
@@ -131,7 +123,7 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Your changes to the comment are saved.")
             return redirect(comment.get_absolute_url())
-    edits = list(comment.edits.all()) if is_moderator else []
+    edits = list(comment.edits.all()) if can_moderate(request.user) else []
     context = {"comment": comment, "form": form, "edits": edits}
     return render(
         request, "comments/comment_edit.html", context, status=400 if form.errors else 200
@@ -139,9 +131,9 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def remove_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    comment, is_moderator = _comment_for_change(request, pk)
+    comment = get_comment_for_change_or_404(request.user, pk)
     if request.method == "POST":
-        services.remove_comment(comment=comment, by=request.user, is_moderator=is_moderator)
+        services.remove_comment(comment=comment, by=request.user)
         messages.success(request, "The comment is removed; replies to it stay in place.")
         return redirect(comment.get_absolute_url())
     return render(request, "comments/comment_remove.html", {"comment": comment})

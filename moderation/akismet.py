@@ -6,7 +6,6 @@ instead, so a local fake that speaks the protocol can stand in (tests, staging).
 
 from __future__ import annotations
 
-import enum
 import functools
 import ssl
 from dataclasses import dataclass
@@ -14,12 +13,16 @@ from dataclasses import dataclass
 import akismet
 import httpx
 from django.conf import settings
+from django.db import models
 
 
-class Verdict(enum.StrEnum):
-    HAM = "ham"
-    SPAM = "spam"
-    DISCARD = "discard"
+class Verdict(models.TextChoices):
+    """Akismet's answer, as the client returns it and as a case stores it ("": not asked)."""
+
+    NONE = "", "—"
+    HAM = "ham", "ham"
+    SPAM = "spam", "spam"
+    DISCARD = "discard", "blatant spam"
 
 
 class AkismetUnavailable(Exception):

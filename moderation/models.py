@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from commons.undeletable import UndeletableModel, UndeletableQuerySet
+from moderation.akismet import Verdict
 from moderation.states import Status
 
 
@@ -25,13 +26,6 @@ class ReviewReason(models.TextChoices):
     MISCONFIGURED = "misconfigured", "Akismet is misconfigured"
     FLAGGED = "flagged", "flagged by readers"
     SPAM_UNDER_NEWER = "spam_under_newer", "spam, with newer edits on top"
-
-
-class Verdict(models.TextChoices):
-    NONE = "", "—"
-    HAM = "ham", "ham"
-    SPAM = "spam", "spam"
-    DISCARD = "discard", "blatant spam"
 
 
 class Actor(models.TextChoices):

@@ -35,8 +35,20 @@ class ContentAdapter(Protocol):
     def submission(self, obj) -> Submission:
         """Akismet's fields for this content (only the text an edit added)."""
 
+    def status(self, obj) -> str:
+        """The state the content shows now (read when content that had no case, as a
+        trusted author's has none, first moves)."""
+
+    def status_before_removal(self, obj) -> str:
+        """The state removed content had before its removal: where restore takes it back."""
+
     def apply_status(self, obj, *, old: str, new: str) -> str:
-        """Make the content show `new` (publish, hide, revert); return a note for the log."""
+        """The one write of the content's moderated state, called by moderation.services
+        only: make the content show `new` (publish, hide, revert, remove, keeping `old` on
+        removal for restore); return a note for the log."""
+
+    def is_author(self, obj, user) -> bool:
+        """Whether `user` wrote the content (an author's own removal is logged as theirs)."""
 
     def summary(self, obj) -> Summary:
         """What moderators see in the queue."""

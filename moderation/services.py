@@ -15,7 +15,9 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from commons.roles import require_moderator
 from moderation import akismet
+from moderation.akismet import Verdict
 from moderation.models import (
     NOT_SENT,
     Actor,
@@ -24,10 +26,9 @@ from moderation.models import (
     ModerationCase,
     ModerationEvent,
     ReviewReason,
-    Verdict,
 )
 from moderation.registry import adapter_for, content_type_for
-from moderation.states import Status, check_move
+from moderation.states import Status, check_move, decisions_from
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,20 @@ def case_for(content, *, lock: bool = False) -> ModerationCase | None:
         content_type=content_type_for(content), object_id=content.pk
     )
     return (cases.select_for_update() if lock else cases).first()
+
+
+def _case_to_change(content) -> ModerationCase:
+    """The content's case, locked. Content published at once (a trusted author's) has
+    none until it first moves: one is opened in the state the content shows."""
+    case = case_for(content, lock=True)
+    if case is None:
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=adapter_for(content).status(content),
+            state=CheckState.CHECKED,
+        )
+    return case
 
 
 @transaction.atomic
@@ -105,14 +120,7 @@ def recheck(*, content, actor, reason: str) -> ModerationCase | None:
     """
     from moderation.tasks import check_content
 
-    case = case_for(content, lock=True)
-    if case is None:  # published at once while its author was trusted
-        case = ModerationCase.objects.create(
-            content_type=content_type_for(content),
-            object_id=content.pk,
-            status=Status.PUBLISHED,
-            state=CheckState.CHECKED,
-        )
+    case = _case_to_change(content)
     if case.status not in (Status.PENDING, Status.PUBLISHED):
         return case
     old = case.status
@@ -162,12 +170,22 @@ def _accept(case: ModerationCase, content, *, actor_kind: str, actor=None, reaso
     adapter_for(content).accepted(content)
 
 
-def _move(case: ModerationCase, content, *, to: str, actor_kind: str, actor=None, reason: str):
-    """Move content to `to` (if it is not there already) and log the move."""
+def _move(
+    case: ModerationCase,
+    content,
+    *,
+    to: str,
+    actor_kind: str,
+    actor=None,
+    reason: str,
+    previous: str = "",
+) -> None:
+    """Move content to `to` (if it is not there already) and log the move: the one door
+    through which a moderated state changes. `previous` is given by restore alone."""
     old = case.status
     if old == to:
         return
-    check_move(current=old, target=to)
+    check_move(current=old, target=to, previous=previous)
     note = adapter_for(content).apply_status(content, old=old, new=to)
     case.status = to
     ModerationEvent.objects.create(
@@ -275,6 +293,7 @@ def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationC
     called it spam, tell Akismet."""
     from moderation.tasks import send_feedback
 
+    require_moderator(moderator)
     case = ModerationCase.objects.select_for_update().get(pk=case.pk)
     content = case.content
     if case.flag_count:
@@ -291,6 +310,7 @@ def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> Moderatio
     """A moderator calls the content spam; if it had been published, tell Akismet."""
     from moderation.tasks import send_feedback
 
+    require_moderator(moderator)
     case = ModerationCase.objects.select_for_update().get(pk=case.pk)
     was_published = case.status == Status.PUBLISHED or case.verdict == Verdict.HAM
     _move(
@@ -305,6 +325,58 @@ def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> Moderatio
     if was_published and case.spam_submitted_at is None:
         _enqueue(send_feedback, case.pk, "spam")
     return case
+
+
+def offered_decisions(case: ModerationCase) -> frozenset[str]:
+    """What the queue offers a moderator for a case: the decisions the moves allow from its
+    state, and accepting live content as it stands while it waits for review."""
+    offered = decisions_from(case.status)
+    if case.status == Status.PUBLISHED and case.state == CheckState.NEEDS_REVIEW:
+        offered |= {Status.PUBLISHED}
+    return offered
+
+
+@transaction.atomic
+def remove(*, content, by, reason: str = "Removed") -> None:
+    """Soft-remove content (any state -> removed), by its author or a moderator; the
+    state it had is kept for restore. The move is logged as the author's when they remove
+    their own content, as the moderator's otherwise."""
+    by_author = adapter_for(content).is_author(content, by)
+    if not by_author:
+        require_moderator(by)
+    case = _case_to_change(content)
+    if case.status == Status.REMOVED:
+        return
+    _move(
+        case,
+        content,
+        to=Status.REMOVED,
+        actor_kind=Actor.AUTHOR if by_author else Actor.MODERATOR,
+        actor=by,
+        reason=reason,
+    )
+    case.save(update_fields=["status"])
+
+
+@transaction.atomic
+def restore(*, content, by, reason: str = "Restored") -> None:
+    """A moderator undoes a removal: the content goes back to the state it had before."""
+    require_moderator(by)
+    case = _case_to_change(content)
+    if case.status != Status.REMOVED:
+        return
+    content.refresh_from_db()  # the state before removal, as of the case's lock
+    previous = adapter_for(content).status_before_removal(content)
+    _move(
+        case,
+        content,
+        to=previous,
+        actor_kind=Actor.MODERATOR,
+        actor=by,
+        reason=reason,
+        previous=previous,
+    )
+    case.save(update_fields=["status"])
 
 
 def _decide(case: ModerationCase, moderator) -> None:
@@ -333,15 +405,7 @@ def flag(*, content, reporter, reporter_key: str, reason: str) -> bool:
 
     Returns False when this reader had already flagged it.
     """
-    case = case_for(content)
-    if case is None:
-        case = ModerationCase.objects.create(
-            content_type=content_type_for(content),
-            object_id=content.pk,
-            status=Status.PUBLISHED,
-            state=CheckState.CHECKED,
-        )
-    case = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    case = _case_to_change(content)
     if case.flags.filter(reporter_key=reporter_key).exists():
         return False
     Flag.objects.create(
@@ -365,27 +429,6 @@ def flag(*, content, reporter, reporter_key: str, reason: str) -> bool:
         case.review_reason = ReviewReason.FLAGGED
     case.save()
     return True
-
-
-@transaction.atomic
-def note_move(
-    *, content, old: str, new: str, actor_kind: str, actor=None, reason: str = ""
-) -> None:
-    """Log a move an app made itself (an author removing their comment), opening a case
-    for content that had none (trusted authors' content is never checked)."""
-    case = case_for(content)
-    if case is None:
-        case = ModerationCase.objects.create(
-            content_type=content_type_for(content),
-            object_id=content.pk,
-            status=old,
-            state=CheckState.CHECKED,
-        )
-    case.status = new
-    case.save(update_fields=["status"])
-    ModerationEvent.objects.create(
-        case=case, from_status=old, to_status=new, actor_kind=actor_kind, actor=actor, reason=reason
-    )
 
 
 def _send_check(case_id: int) -> bool:

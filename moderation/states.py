@@ -23,6 +23,16 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 }
 
 
+# What a moderator decides in the queue: publish the content, or call it spam. Removing
+# and restoring are done from the content's own page.
+DECISIONS: frozenset[str] = frozenset({Status.PUBLISHED, Status.SPAM})
+
+
+def decisions_from(current: str) -> frozenset[str]:
+    """The states a moderator's decision may send content in `current` to."""
+    return ALLOWED_MOVES[current] & DECISIONS
+
+
 class IllegalMove(ValueError):
     """A state change DESIGN.md does not allow."""
 

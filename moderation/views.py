@@ -14,7 +14,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
@@ -23,7 +22,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
-from commons.roles import can_moderate
+from commons.roles import require_moderator
 from moderation import services
 from moderation.forms import DEFAULT_TAB, QUEUE_TABS, BulkActionForm, ReturnToForm
 from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent, ReviewReason
@@ -53,8 +52,7 @@ def moderators_only(view):
             # After logging in, a POST-only address would answer 405: go to the queue.
             next_url = request.get_full_path() if request.method == "GET" else _queue_url({})
             return redirect_to_login(next_url)
-        if not can_moderate(request.user):
-            raise PermissionDenied("Only moderators can use the moderation queue and log.")
+        require_moderator(request.user)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -92,14 +90,11 @@ class QueueItem:
 
     @property
     def can_approve(self) -> bool:
-        status, state = self.case.status, self.case.state
-        return status in (Status.PENDING, Status.SPAM) or (
-            status == Status.PUBLISHED and state == CheckState.NEEDS_REVIEW
-        )
+        return Status.PUBLISHED in services.offered_decisions(self.case)
 
     @property
     def can_mark_spam(self) -> bool:
-        return self.case.status in (Status.PENDING, Status.PUBLISHED)
+        return Status.SPAM in services.offered_decisions(self.case)
 
     @property
     def status_label(self) -> str:

@@ -42,11 +42,11 @@ def test_edits_removals_and_restores_show_at_once(article, comment, moderator):
     edit_comment(comment=comment, body="The remark, corrected.", editor=moderator)
     assert "The remark, corrected." in page(article)
 
-    remove_comment(comment=comment, by=moderator, is_moderator=True)
+    remove_comment(comment=comment, by=moderator)
     assert "The remark, corrected." not in page(article)
     assert "[removed]" in page(article)
 
-    restore_comment(comment=comment, is_moderator=True, by=moderator)
+    restore_comment(comment=comment, by=moderator)
     assert "The remark, corrected." in page(article)
 
 

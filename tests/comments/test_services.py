@@ -92,7 +92,7 @@ def test_a_reply_to_another_articles_comment_is_refused(article, trusted):
 
 def test_a_reply_to_a_missing_or_removed_comment_is_refused(article, trusted):
     gone = post(article, "soon removed", author=signed_in(trusted))
-    services.remove_comment(comment=gone, by=trusted, is_moderator=True)
+    services.remove_comment(comment=gone, by=trusted)
     with pytest.raises(ValidationError, match="has been removed"):
         post(article, "reply", parent=gone)
     with pytest.raises(ValidationError, match="not in this discussion"):
@@ -140,21 +140,21 @@ def test_only_the_author_or_a_moderator_changes_a_comment(article, user, other_u
         services.edit_comment(comment=comment, body="theirs", editor=other_user)
     with pytest.raises(PermissionDenied):
         services.remove_comment(comment=comment, by=other_user)
-    services.remove_comment(comment=comment, by=moderator, is_moderator=True)
+    services.remove_comment(comment=comment, by=moderator)
     comment.refresh_from_db()
     assert comment.status == Status.REMOVED
 
 
-def test_removing_keeps_the_replies_and_restore_returns_the_old_state(article, trusted):
+def test_removing_keeps_the_replies_and_restore_returns_the_old_state(article, trusted, moderator):
     author = signed_in(trusted)
     parent = post(article, "parent", author=author)
     child = post(article, "child", author=author, parent=parent)
-    services.remove_comment(comment=parent, by=trusted, is_moderator=True)
+    services.remove_comment(comment=parent, by=trusted)
     parent.refresh_from_db()
     child.refresh_from_db()
     assert parent.status == Status.REMOVED and parent.status_before_removal == Status.PUBLISHED
     assert child.parent_id == parent.pk and child.status == Status.PUBLISHED
-    services.restore_comment(comment=parent, is_moderator=True)
+    services.restore_comment(comment=parent, by=moderator)
     parent.refresh_from_db()
     assert parent.status == Status.PUBLISHED
 

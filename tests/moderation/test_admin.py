@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 
 from moderation.models import Actor, CheckState, Flag, ModerationCase, ModerationEvent
 from moderation.states import Status
@@ -95,7 +96,7 @@ def test_the_admin_spam_action_reports_illegal_moves(client, staff, article, mod
     from comments.services import remove_comment
 
     removed = held_comment(article, "Gone")
-    remove_comment(comment=removed, by=moderator, is_moderator=True)
+    remove_comment(comment=removed, by=moderator)
     spam = held_comment(article, "Spam")
     client.force_login(staff)
     response = client.post(
@@ -108,3 +109,23 @@ def test_the_admin_spam_action_reports_illegal_moves(client, staff, article, mod
     assert "not marked as spam" in body and "Marked as spam: 1." in body
     spam.refresh_from_db()
     assert spam.status == Status.SPAM
+
+
+def test_staff_who_are_not_moderators_cannot_decide_through_the_admin(
+    client, django_user_model, article
+):
+    clerk = django_user_model.objects.create_user("clerk", "c@example.test", "pw", is_staff=True)
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_moderationcase", "change_moderationcase"])
+    )
+    held = held_comment(article, "Cheap watches")
+    client.force_login(clerk)
+    assert client.get("/admin/moderation/moderationcase/").status_code == 200
+    response = client.post(
+        "/admin/moderation/moderationcase/",
+        {"action": "approve", "_selected_action": [case_of(held).pk]},
+    )
+    assert response.status_code == 403
+    held.refresh_from_db()
+    assert held.status == Status.PENDING
+    assert case_of(held).state == CheckState.NEEDS_REVIEW

@@ -14,6 +14,7 @@ from moderation.models import CheckState, ModerationCase, Verdict
 from moderation.states import Status
 from tests.comments.helpers import post, signed_in
 from tests.fakes.akismet import SPAM_MARKER
+from tests.moderation.queue_helpers import case_of
 from tests.wiki.helpers import make_article
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +25,6 @@ SPAM = f"Zqxedited cheap pills {SPAM_MARKER}"
 @pytest.fixture
 def article(moderator):
     return make_article(title="Gardens", texts=("Shared gardens.\n",), user=moderator)
-
-
-def case_of(comment):
-    return ModerationCase.objects.get(object_id=comment.pk, content_type__model="comment")
 
 
 def published_comment(committed, article, user, body="Lovely gardens."):
@@ -96,7 +93,6 @@ def test_trusted_authors_and_moderators_edit_without_a_new_check(
         comment=comment,
         body="Tidied by a moderator.",
         editor=moderator,
-        is_moderator=True,
     )
     settings.MODERATION_TRUSTED_CONTRIBUTIONS = 0
     committed(comments.edit_comment, comment=comment, body="Tidied by me.", editor=user)

@@ -138,7 +138,7 @@ def test_readers_see_a_flag_link_but_not_on_their_own_comment(
 def test_only_published_comments_can_be_flagged(client, article, moderator, settings):
     pending = held_comment(article, "Waiting")
     removed = post(article, "Removed", author=signed_in(moderator))
-    remove_comment(comment=removed, by=moderator, is_moderator=True)
+    remove_comment(comment=removed, by=moderator)
     spam = held_comment(article, "Spam")
     services.mark_spam(case=case_of(spam), moderator=moderator)
     settings.MODERATION_FLAGS_TO_HIDE = 1

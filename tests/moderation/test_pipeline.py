@@ -25,6 +25,7 @@ from tests.comments.helpers import anonymous, post, signed_in
 from tests.conftest import contributor
 from tests.fakes.akismet import BLATANT_MARKER, SPAM_AUTHOR
 from tests.fakes.redis import free_port
+from tests.moderation.queue_helpers import case_of
 from tests.wiki.helpers import make_article
 from wiki import services as wiki_services
 from wiki.models import Revision
@@ -35,12 +36,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article(moderator):
     return make_article(title="Gardens", texts=("Shared gardens.\n",), user=moderator)
-
-
-def case_of(content):
-    return ModerationCase.objects.get(
-        object_id=content.pk, content_type__model=content._meta.model_name
-    )
 
 
 def test_ham_is_published_and_the_move_is_logged(akismet_fake, article, committed):

@@ -229,7 +229,7 @@ def test_bulk_without_a_selection_says_what_to_do(mod_client, held):
 
 
 def test_an_illegal_move_gives_a_message_not_a_500(mod_client, moderator, article, held):
-    remove_comment(comment=held, by=moderator, is_moderator=True)
+    remove_comment(comment=held, by=moderator)
     other = held_comment(article, "Another one")
     case = case_of(held)
     assert case.status == Status.REMOVED and case.state == CheckState.NEEDS_REVIEW
@@ -251,7 +251,7 @@ def test_an_illegal_move_gives_a_message_not_a_500(mod_client, moderator, articl
 
 
 def test_removed_content_offers_no_buttons(mod_client, moderator, held):
-    remove_comment(comment=held, by=moderator, is_moderator=True)
+    remove_comment(comment=held, by=moderator)
     body = page_text(mod_client)
     pk = case_of(held).pk
     assert f"/moderation/{pk}/approve/" not in body and f"/moderation/{pk}/spam/" not in body

@@ -7,11 +7,11 @@ from django.core import mail
 from django.utils import timezone
 
 from moderation import services as moderation
-from moderation.models import ModerationCase
 from notifications import services, tasks
 from notifications.models import Delivery, Subscription, Watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.conftest import contributor
+from tests.moderation.queue_helpers import case_of
 from tests.wiki.helpers import make_article
 from wiki.services import save_edit
 
@@ -34,12 +34,6 @@ def edit(article, text, who, *, moderator=False):
         base_number=article.current_revision.number,
         contributor=contributor(who, moderator=moderator),
     ).revision
-
-
-def case_of(content):
-    return ModerationCase.objects.get(
-        object_id=content.pk, content_type__model=content._meta.model_name
-    )
 
 
 def links(message, kind):

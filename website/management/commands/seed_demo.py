@@ -123,4 +123,4 @@ class Command(BaseCommand):
         for reply in demo.replies:
             self._post(reply, article=article, parent=comment, accounts=accounts)
         if demo.removed:
-            remove_comment(comment=comment, by=accounts[MODERATOR], is_moderator=True)
+            remove_comment(comment=comment, by=accounts[MODERATOR])
