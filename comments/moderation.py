@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 
+from comments.events import CommentPublished
 from comments.models import Comment
+from commons import events
 from moderation.akismet import Submission
 from moderation.registry import Summary
 from moderation.states import Status
-from notifications import services as notifications
 from wiki.services import article_changed
 
 
@@ -37,7 +38,7 @@ class CommentAdapter:
         comment.save(update_fields=["status"])
         article_changed(comment.article_id)
         if new == Status.PUBLISHED:
-            notifications.comment_published(comment=comment)  # mails leave after commit
+            events.announce(CommentPublished(comment_id=comment.pk))  # heard after commit
         return ""
 
     def may_act_on_spam(self, comment: Comment) -> bool:

@@ -15,11 +15,12 @@ from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from commons import events
 from commons.pagecache import note_version
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
-from notifications import services as notifications
+from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
@@ -164,7 +165,7 @@ def _add_revision(
     article_changed(article.pk)
     update_search_index(article=article, title=title, html=rendered.html)
     _rewrite_links(article, rendered.link_slugs)
-    notifications.revision_saved(revision=revision)  # after commit; trusted authors only
+    events.announce(RevisionSaved(revision_id=revision.pk))
     return revision
 
 

@@ -43,7 +43,7 @@ from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, form_bod
 from commons.outage import hands_back_on_outage
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
-from notifications.services import is_watching
+from notifications.watching import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm

@@ -9,7 +9,7 @@ from comments.models import Comment
 from commons.accounts import anonymise_user
 from commons.undeletable import HardDeleteForbidden
 from notifications.models import Preference, Subscription, Watch
-from notifications.services import subscribe_anonymous, toggle_watch
+from notifications.watching import subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.wiki.helpers import make_article
 from wiki.models import Revision
