@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from commons import events
 from commons.pagecache import note_version
+from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
@@ -31,12 +33,27 @@ from wiki.slugs import slug_for
 
 @dataclass(frozen=True)
 class Contributor:
-    """Who makes a change: a user, or an anonymous person known by a name and an IP."""
+    """Who makes a change: a user, or an anonymous person known by a name and an IP.
+
+    What they may do is read from the user's roles (commons.roles), never told by a caller.
+    """
 
     user: object | None
     name: str
     ip: str | None = None
-    is_moderator: bool = False
+
+
+# The system itself, acting on a spam verdict: it reverts, archives and hides as a moderator.
+SPAM_FILTER = Contributor(user=None, name="Commons spam filter")
+
+
+def _moderates(contributor: Contributor) -> bool:
+    return contributor is SPAM_FILTER or can_moderate(contributor.user or AnonymousUser())
+
+
+def _require_moderator(contributor: Contributor) -> None:
+    if contributor is not SPAM_FILTER:
+        require_moderator(contributor.user or AnonymousUser())
 
 
 class EditConflict(Exception):
@@ -226,7 +243,7 @@ def refresh_links_to(slugs: set[str]) -> int:
 def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
     """Edits go live at once; those of untrusted authors also await review (the spam check,
     or a moderator without an Akismet key). True when this one does."""
-    if contributor.is_moderator or is_trusted(contributor.user):
+    if _moderates(contributor) or is_trusted(contributor.user):
         return False
     moderation.open_case(content=revision, status=Status.PUBLISHED)
     return True
@@ -235,7 +252,7 @@ def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
 def _check_editable(article: Article, contributor: Contributor) -> None:
     if article.is_archived:
         raise ArticleArchived(f"{article.title} is archived; restore it before editing.")
-    if article.is_locked and not contributor.is_moderator:
+    if article.is_locked and not _moderates(contributor):
         raise ArticleLocked(f"{article.title} is locked; only moderators can change it.")
 
 
@@ -331,7 +348,7 @@ def revert_article(
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
     target = article.revisions.get(number=number)
-    if target.is_hidden and not contributor.is_moderator:
+    if target.is_hidden and not _moderates(contributor):
         raise PermissionDenied("That revision is hidden; only moderators can restore its text.")
     current = Revision.objects.get(pk=article.current_revision_id)
     if target.source == current.source:
@@ -376,11 +393,6 @@ def move_article(*, article: Article, new_title: str, contributor: Contributor) 
         contributor=contributor,
         base_number=current.number,
     )
-
-
-def _require_moderator(contributor: Contributor) -> None:
-    if not contributor.is_moderator:
-        raise PermissionDenied("Only moderators can do that.")
 
 
 @transaction.atomic

@@ -68,12 +68,7 @@ from wiki.slugs import slug_for
 def contributor_for(request: HttpRequest) -> services.Contributor:
     user = request.user
     if user.is_authenticated:
-        return services.Contributor(
-            user=user,
-            name=user.get_username(),
-            ip=client_ip(request),
-            is_moderator=can_moderate(user),
-        )
+        return services.Contributor(user=user, name=user.get_username(), ip=client_ip(request))
     return services.Contributor(user=None, name="Anonymous", ip=client_ip(request))
 
 

@@ -27,14 +27,14 @@ def article(moderator):
     return make_article(title="Gardens", texts=("Shared gardens.\n",), user=moderator)
 
 
-def edit(article, text, who, *, moderator=False):
+def edit(article, text, who):
     article.refresh_from_db()
     return save_edit(
         slug=article.slug,
         title=article.title,
         source=text,
         base_number=article.current_revision.number,
-        contributor=contributor(who, moderator=moderator),
+        contributor=contributor(who),
     ).revision
 
 

@@ -187,16 +187,16 @@ def test_archive_and_restore_need_a_moderator_and_keep_history(user, moderator):
     article = make_article(texts=("a\n", "b\n"), user=user)
     with pytest.raises(PermissionDenied):
         services.archive_article(article=article, moderator=contributor(user))
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
     assert not Article.objects.live().filter(pk=article.pk).exists()
     assert article.revisions.count() == 2
-    services.restore_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.restore_article(article=article, moderator=contributor(moderator))
     assert Article.objects.live().filter(pk=article.pk).exists()
 
 
 def test_archived_articles_cannot_be_edited(user, moderator):
     article = make_article(user=user)
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
     with pytest.raises(services.ArticleArchived):
         services.save_edit(
             slug=article.slug,
@@ -209,9 +209,7 @@ def test_archived_articles_cannot_be_edited(user, moderator):
 
 def test_locked_articles_are_edited_by_moderators_only(user, moderator):
     article = make_article(user=user)
-    services.set_article_lock(
-        article=article, locked=True, moderator=contributor(moderator, moderator=True)
-    )
+    services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
     with pytest.raises(services.ArticleLocked):
         services.save_edit(
             slug=article.slug,
@@ -225,14 +223,14 @@ def test_locked_articles_are_edited_by_moderators_only(user, moderator):
         title=article.title,
         source="new\n",
         base_number=1,
-        contributor=contributor(moderator, moderator=True),
+        contributor=contributor(moderator),
     )
     assert result.revision.number == 2
 
 
 def test_hiding_keeps_the_revision_but_not_the_current_one(user, moderator):
     article = make_article(texts=("a\n", "spam\n", "a\n"), user=user)
-    mod = contributor(moderator, moderator=True)
+    mod = contributor(moderator)
     spam = article.revisions.get(number=2)
     services.set_revision_hidden(revision=spam, hidden=True, moderator=mod)
     spam.refresh_from_db()
@@ -281,3 +279,20 @@ def test_a_forgotten_user_keeps_their_revisions_under_a_new_name(user, other_use
     assert revision.author == user
     assert revision.author_name == f"forgotten-{user.pk}"
     assert revision.source == "mine\n"
+
+
+def test_moderators_are_known_by_their_role_not_by_what_the_caller_says(user, moderator):
+    article = make_article(user=user)
+    for gate in (
+        lambda who: services.archive_article(article=article, moderator=who),
+        lambda who: services.set_article_lock(article=article, locked=True, moderator=who),
+        lambda who: services.set_revision_hidden(
+            revision=article.current_revision, hidden=False, moderator=who
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            gate(contributor(user))
+        with pytest.raises(PermissionDenied):
+            gate(contributor(None))
+    services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
+    assert Article.objects.get(pk=article.pk).is_locked
