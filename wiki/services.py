@@ -22,12 +22,13 @@ from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
+from wiki import tasks
 from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
 from wiki.querysets import article_scope
-from wiki.search import update_search_index
+from wiki.search import search_fields
 from wiki.slugs import slug_for
 
 
@@ -149,15 +150,18 @@ def slug_owner(slug: str) -> Article | None:
 def _add_revision(
     *,
     article: Article,
+    previous: Revision | None,
     title: str,
     source: str,
     summary: str,
     is_minor: bool,
     contributor: Contributor,
     base_number: int | None,
+    slug: str | None = None,
 ) -> Revision:
-    """Append the next revision, make it current, re-index it for search, rewrite its links."""
-    previous = article.current_revision
+    """Append the revision after `previous` and make it current, in one UPDATE of the
+    article row (its title, its address when `slug` moves it, its search text, its
+    version); rewrite its links; announce RevisionSaved."""
     rendered = render_article(source, existing_slugs=existing_slugs)
     size = len(source.encode("utf-8", "surrogatepass"))
     revision = Revision.objects.create(
@@ -175,24 +179,28 @@ def _add_revision(
         author_name=contributor.name[:150],
         author_ip=contributor.ip or None,
     )
-    article.current_revision = revision
-    article.title = title
-    article.updated_at = revision.created_at
-    article.save(update_fields=["current_revision", "title", "updated_at"])
-    article_changed(article.pk)
-    update_search_index(article=article, title=title, html=rendered.html)
+    row = {"current_revision": revision, "title": title, "updated_at": revision.created_at}
+    if slug is not None:
+        row["slug"] = slug
+    article_changed(article.pk, **row, **search_fields(title=title, html=rendered.html))
+    for field, value in row.items():
+        setattr(article, field, value)
     _rewrite_links(article, rendered.link_slugs)
     events.announce(RevisionSaved(revision_id=revision.pk))
     return revision
 
 
-def article_changed(article_id: int) -> None:
+def article_changed(article_id: int, **fields: object) -> None:
     """Something the article's readers see has changed: new ETag, fresh cached fragments.
 
-    Called by every write to an article, its revisions or its discussion, in the write's
-    transaction, so no reader can cache the new state under the old version.
+    The one home of the article's version. Every write to an article, its revisions or its
+    discussion calls it in the write's transaction, so no reader can cache the new state
+    under the old version; `fields` are the other columns of the article row that the write
+    changes, set in the same UPDATE.
     """
-    Article.objects.filter(pk=article_id).update(version=F("version") + 1, changed_at=Now())
+    Article.objects.filter(pk=article_id).update(
+        version=F("version") + 1, changed_at=Now(), **fields
+    )
     transaction.on_commit(lambda: _note_version(article_id))
 
 
@@ -214,11 +222,23 @@ def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
     )
 
 
-def refresh_links_to(slugs: set[str]) -> int:
-    """Re-render the current text of live articles linking to `slugs` (red links turn blue).
+def _refresh_links_to_after_commit(slugs: set[str]) -> None:
+    """Addresses in `slugs` started or stopped leading to a live article: once this write
+    commits, a task re-renders the articles that link to them."""
 
-    Called when an address starts or stops leading to a live article. Only the stored
-    HTML of current revisions changes; sources never do.
+    def send_task() -> None:
+        tasks.refresh_links_to.delay(sorted(slugs))
+
+    # A broker that is down loses only the re-rendering, logged: the next edit renders afresh.
+    transaction.on_commit(send_task, robust=True)
+
+
+def refresh_links_to(*, slugs: set[str]) -> int:
+    """Re-render the current text of live articles linking to `slugs` (red links turn blue);
+    returns how many changed.
+
+    Called by the task wiki.tasks.refresh_links_to. Only the stored HTML of current
+    revisions changes; sources never do. Running it twice changes nothing the second time.
     """
     linking = (
         Article.objects.live()
@@ -294,9 +314,9 @@ def save_edit(
         source = result.text
     if source == current.source:
         raise NothingChanged("The text is the same as the current revision's.")
-    article.current_revision = current
     revision = _add_revision(
         article=article,
+        previous=current,
         title=article.title,
         source=source,
         summary=summary,
@@ -328,6 +348,7 @@ def _create_article(
         ) from None
     revision = _add_revision(
         article=article,
+        previous=None,
         title=title,
         source=source,
         summary=summary or "New article",
@@ -335,7 +356,7 @@ def _create_article(
         contributor=contributor,
         base_number=None,
     )
-    transaction.on_commit(lambda: refresh_links_to({slug}))
+    _refresh_links_to_after_commit({slug})
     awaiting_review = _check_if_untrusted(revision, contributor)
     return SaveResult(revision=revision, created_article=True, awaiting_review=awaiting_review)
 
@@ -353,9 +374,9 @@ def revert_article(
     current = Revision.objects.get(pk=article.current_revision_id)
     if target.source == current.source:
         raise NothingChanged(f"The current text is already that of revision {number}.")
-    article.current_revision = current
     return _add_revision(
         article=article,
+        previous=current,
         title=article.title,
         source=target.source,
         summary=summary or f"Reverted to revision {number}",
@@ -380,18 +401,17 @@ def move_article(*, article: Article, new_title: str, contributor: Contributor) 
     current = Revision.objects.get(pk=article.current_revision_id)
     if slug != old_slug:
         ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
-        article.slug = slug
-        article.save(update_fields=["slug"])
-        transaction.on_commit(lambda: refresh_links_to({slug}))
-    article.current_revision = current
+        _refresh_links_to_after_commit({slug})
     return _add_revision(
         article=article,
+        previous=current,
         title=title,
         source=current.source,
         summary=f"Moved from “{old_title}” to “{title}”",
         is_minor=False,
         contributor=contributor,
         base_number=current.number,
+        slug=slug if slug != old_slug else None,
     )
 
 
@@ -404,10 +424,10 @@ def archive_article(*, article: Article, moderator: Contributor) -> Article:
         return article
     article.archived_at = timezone.now()
     article.archived_by = moderator.user
-    article.save(update_fields=["archived_at", "archived_by"])
-    article_changed(article.pk)
-    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
-    transaction.on_commit(lambda: refresh_links_to(slugs))
+    article_changed(article.pk, archived_at=article.archived_at, archived_by=article.archived_by)
+    _refresh_links_to_after_commit(
+        {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    )
     return article
 
 
@@ -420,10 +440,10 @@ def restore_article(*, article: Article, moderator: Contributor) -> Article:
         return article
     article.archived_at = None
     article.archived_by = None
-    article.save(update_fields=["archived_at", "archived_by"])
-    article_changed(article.pk)
-    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
-    transaction.on_commit(lambda: refresh_links_to(slugs))
+    article_changed(article.pk, archived_at=None, archived_by=None)
+    _refresh_links_to_after_commit(
+        {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    )
     return article
 
 
@@ -432,8 +452,7 @@ def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) 
     _require_moderator(moderator)
     article.is_locked = locked
     article.locked_by = moderator.user if locked else None
-    article.save(update_fields=["is_locked", "locked_by"])
-    article_changed(article.pk)
+    article_changed(article.pk, is_locked=locked, locked_by=article.locked_by)
     return article
 
 
