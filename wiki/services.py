@@ -162,7 +162,12 @@ def _add_revision(
     """Append the revision after `previous` and make it current, in one UPDATE of the
     article row (its title, its address when `slug` moves it, its search text, its
     version); rewrite its links; announce RevisionSaved."""
-    rendered = render_article(source, existing_slugs=existing_slugs)
+
+    def known(slugs: set[str]) -> set[str]:
+        # On a move, the article's new address is live before its row says so.
+        return existing_slugs(slugs) | ({slug} & set(slugs) if slug else set())
+
+    rendered = render_article(source, existing_slugs=known)
     size = len(source.encode("utf-8", "surrogatepass"))
     revision = Revision.objects.create(
         article=article,

@@ -401,3 +401,12 @@ def test_moderators_are_known_by_their_role_not_by_what_the_caller_says(user, mo
             gate(contributor(None))
     services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
     assert Article.objects.get(pk=article.pk).is_locked
+
+
+def test_a_moved_article_links_to_its_new_address_as_a_live_one(user):
+    article = make_article(title="Old name", texts=("See [[New name]].\n",), user=user)
+    revision = services.move_article(
+        article=article, new_title="New name", contributor=contributor(user)
+    )
+    assert 'href="/wiki/new-name/"' in revision.html
+    assert "wikilink new" not in revision.html
