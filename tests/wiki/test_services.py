@@ -410,3 +410,16 @@ def test_a_moved_article_links_to_its_new_address_as_a_live_one(user):
     )
     assert 'href="/wiki/new-name/"' in revision.html
     assert "wikilink new" not in revision.html
+
+
+def test_a_broker_that_is_down_loses_only_the_re_rendering(
+    user, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(slugs):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks.refresh_links_to, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(title="Target page", user=user)
+    assert Article.objects.get(pk=article.pk).current_revision.number == 1
+    assert "broker down" in caplog.text
