@@ -5,7 +5,7 @@
 
 Seeding takes the fast path (bulk rows whose texts are plain paragraphs, so each is its
 own search text, then one UPDATE for every search vector, with the same expression as
-wiki.search.update_search_index); searching goes through the real /search/ page.
+wiki.search.search_fields); searching goes through the real /search/ page.
 """
 
 import random

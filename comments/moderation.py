@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 
+from comments.events import CommentPublished
 from comments.models import Comment
 from comments.permissions import is_author
+from commons import events
 from moderation.akismet import Submission
 from moderation.registry import Summary
 from moderation.states import Status
-from notifications import services as notifications
 from wiki.services import article_changed
 
 
@@ -47,7 +48,7 @@ class CommentAdapter:
         if old == Status.REMOVED:
             return ""  # restored as it was: its mails left when it was first published
         if new == Status.PUBLISHED:
-            notifications.comment_published(comment=comment)  # mails leave after commit
+            events.announce(CommentPublished(comment_id=comment.pk))  # heard after commit
         return ""
 
     def is_author(self, comment: Comment, user) -> bool:

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from comments.events import CommentPublished
 from comments.models import Comment, CommentEdit
 from comments.permissions import can_change_comment, get_comment_for_change_or_404
+from commons import events
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
-from notifications import services as notifications
 from wiki.markup import render_comment_markdown
 from wiki.models import Article
 from wiki.services import article_changed
@@ -136,7 +137,7 @@ def post_comment(
     elif comment.status == Status.PENDING:
         moderation.open_case(content=comment, status=comment.status)
     else:
-        notifications.comment_published(comment=comment)
+        events.announce(CommentPublished(comment_id=comment.pk))
     return comment
 
 

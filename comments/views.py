@@ -13,16 +13,16 @@ from django.views.decorators.http import require_POST, require_safe
 from comments import services
 from comments.avatars import identicon_svg
 from comments.discussion import discussion_pages, remember_commenter, remember_own_comment
+from comments.events import RepliesWanted
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 from comments.permissions import get_comment_for_change_or_404
-from commons import ratelimit
+from commons import events, ratelimit
 from commons.http import client_ip
 from commons.outage import hands_back_on_outage
 from moderation import services as moderation
 from moderation.forms import FlagForm
 from moderation.states import Status
-from notifications import services as notifications
 from wiki.permissions import can_moderate, get_article_or_404
 from wiki.views import render_article_page
 
@@ -74,7 +74,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                 remember_commenter(request.session, author)
                 remember_own_comment(request.session, comment)
                 if data.get("notify") and comment.status != "spam":
-                    notifications.subscribe_anonymous(comment=comment, email=author.email)
+                    events.announce(RepliesWanted(comment_id=comment.pk, email=author.email))
             if comment.status == "published":
                 messages.success(request, "Your comment is posted.")
             else:

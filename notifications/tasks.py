@@ -1,6 +1,6 @@
 """Celery tasks: thin, by id, idempotent (each e-mail is sent once per event and recipient).
 
-They call notifications.services; a mail server that is down or refuses for now is retried
+They call notifications.mail; a mail server that is down or refuses for now is retried
 with backoff, and the e-mails already sent are not sent again.
 """
 
@@ -9,6 +9,7 @@ import smtplib
 from celery import shared_task
 
 from moderation.tasks import backoff
+from notifications import mail
 
 MAX_RETRIES = 8
 # What a mail server that is down, slow or busy raises; anything else is a bug.
@@ -18,10 +19,8 @@ TRANSIENT = (smtplib.SMTPException, OSError)
 @shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
 def send_revision_mails(self, revision_id: int) -> int:
     """Mail the watchers of a revision's article."""
-    from notifications import services
-
     try:
-        return services.send_revision_mails(revision_id=revision_id)
+        return mail.send_revision_mails(revision_id=revision_id)
     except TRANSIENT as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
@@ -29,10 +28,8 @@ def send_revision_mails(self, revision_id: int) -> int:
 @shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
 def send_comment_mails(self, comment_id: int) -> int:
     """Mail about a newly published comment: replies, and its author's confirmation."""
-    from notifications import services
-
     try:
-        return services.send_comment_mails(comment_id=comment_id)
+        return mail.send_comment_mails(comment_id=comment_id)
     except TRANSIENT as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
 
@@ -40,9 +37,7 @@ def send_comment_mails(self, comment_id: int) -> int:
 @shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
 def send_confirmation_mail(self, subscription_id: int) -> int:
     """Ask an anonymous commenter to confirm their subscription."""
-    from notifications import services
-
     try:
-        return services.send_confirmation_mail(subscription_id=subscription_id)
+        return mail.send_confirmation_mail(subscription_id=subscription_id)
     except TRANSIENT as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error

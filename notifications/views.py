@@ -11,8 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from commons.http import safe_next
-from notifications import services
+from notifications import watching
 from notifications.models import Watch
+from notifications.tokens import BadToken, read_unsubscribe_token, subscription_for_token
 from wiki.permissions import get_article_or_404
 
 
@@ -22,11 +23,10 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
     """GET shows whether the user watches the article, with the star; POST toggles it."""
     article = get_article_or_404(slug)
     if request.method != "POST":
-        watching = services.is_watching(user=request.user, article=article)
-        context = {"article": article, "watching": watching}
+        watched = watching.is_watching(user=request.user, article=article)
+        context = {"article": article, "watching": watched}
         return render(request, "notifications/article_watch.html", context)
-    watching = services.toggle_watch(user=request.user, article=article)
-    if watching:
+    if watching.toggle_watch(user=request.user, article=article):
         messages.success(request, f"You are watching “{article.title}”: edits are e-mailed to you.")
     else:
         messages.success(request, f"You no longer watch “{article.title}”.")
@@ -45,11 +45,11 @@ def watchlist(request: HttpRequest) -> HttpResponse:
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (mail scanners follow links), POST unsubscribes; no sign-in needed."""
     try:
-        target = services.read_unsubscribe_token(token)
-    except services.BadToken as error:
+        target = read_unsubscribe_token(token)
+    except BadToken as error:
         return render(request, "notifications/bad_link.html", {"error": error}, status=400)
     if request.method == "POST":
-        services.unsubscribe(token=token)
+        watching.unsubscribe(token=token)
         return render(request, "notifications/unsubscribed.html", {"target": target})
     return render(request, "notifications/unsubscribe_confirm.html", {"target": target})
 
@@ -58,12 +58,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """Double opt-in: GET shows a button, POST confirms."""
     try:
-        subscription = services.subscription_for_token(token)
-    except services.BadToken as error:
+        subscription = subscription_for_token(token)
+    except BadToken as error:
         return render(request, "notifications/bad_link.html", {"error": error}, status=400)
     confirmed = False
     if request.method == "POST":
-        subscription = services.confirm_subscription(token=token)
+        subscription = watching.confirm_subscription(token=token)
         confirmed = True
     context = {"subscription": subscription, "article": subscription.comment.article}
     context["confirmed"] = confirmed

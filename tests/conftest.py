@@ -73,10 +73,10 @@ def moderator(db):
     return person
 
 
-def contributor(user=None, *, ip="203.0.113.7", moderator=False) -> Contributor:
+def contributor(user=None, *, ip="203.0.113.7") -> Contributor:
     if user is None:
         return Contributor(user=None, name="Anonymous", ip=ip)
-    return Contributor(user=user, name=user.username, ip=ip, is_moderator=moderator)
+    return Contributor(user=user, name=user.username, ip=ip)
 
 
 @pytest.fixture

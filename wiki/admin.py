@@ -9,15 +9,10 @@ from django.core.exceptions import ValidationError
 from commons.admin import NoDeleteAdmin
 from wiki import services
 from wiki.models import Article, Revision
-from wiki.permissions import can_moderate
 
 
 def _moderator(request) -> services.Contributor:
-    return services.Contributor(
-        user=request.user,
-        name=request.user.get_username(),
-        is_moderator=can_moderate(request.user),
-    )
+    return services.Contributor(user=request.user, name=request.user.get_username())
 
 
 class RevisionInline(admin.TabularInline):

@@ -55,7 +55,7 @@ class Article(UndeletableModel):
     # The current revision's text as a reader sees it (wiki.markup.html_to_text: no Markdown,
     # no HTML), which search matches and quotes in its snippets, and its title (weight A) and
     # that text (weight B) as a search vector (PostgreSQL only; unused on SQLite). Both are
-    # written by wiki.search.update_search_index whenever a revision is saved.
+    # computed by wiki.search.search_fields and written whenever a revision is saved.
     search_text = models.TextField(blank=True, default="", editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 

@@ -17,7 +17,7 @@ from moderation.states import IllegalMove, Status
 from wiki import services
 from wiki.models import Revision
 
-SPAM_FILTER = services.Contributor(user=None, name="Commons spam filter", is_moderator=True)
+SPAM_FILTER = services.SPAM_FILTER
 
 
 def added_text(old: str, new: str) -> str:

@@ -3,7 +3,7 @@
 Only live articles and the text of their current revision are searched; an archived
 article never appears, and a hidden revision is never current. What is searched and
 quoted is the text as a reader sees it (no Markdown, no HTML), stored on the article
-from the revision's rendered HTML by `update_search_index` whenever a revision is saved,
+from the revision's rendered HTML (`search_fields`) whenever a revision is saved,
 with, on PostgreSQL, its search vector (title weighted A, text B), so no query computes
 either.
 """
@@ -46,7 +46,7 @@ _MARKED = re.compile(f"{_START}([^{_START}{_STOP}]*){_STOP}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Every article's vector at once from its stored text, with the same expression as
-# update_search_index (benchmarks, repairs). The migrations that fill the columns hold
+# search_fields (benchmarks, repairs). The migrations that fill the columns hold
 # frozen copies.
 REINDEX_ALL_SQL = """
 UPDATE wiki_article
@@ -76,17 +76,17 @@ def uses_full_text() -> bool:
     return connection.vendor == "postgresql"
 
 
-def update_search_index(*, article: Article, title: str, html: str) -> None:
-    """Store the plain text of the article's current rendered HTML and, on PostgreSQL, its
-    search vector from that text and the title."""
+def search_fields(*, title: str, html: str) -> dict[str, object]:
+    """The article row's search columns for a current revision with this title and rendered
+    HTML: its plain text and, on PostgreSQL, its search vector from that text and the title.
+    The save writes them in its one UPDATE of the row."""
     text = html_to_text(html)[:INDEXED_TEXT_CHARS]
     if not uses_full_text():
-        Article.objects.filter(pk=article.pk).update(search_text=text)
-        return
+        return {"search_text": text}
     vector = SearchVector(Value(title), weight="A", config=CONFIG) + SearchVector(
         Value(text), weight="B", config=CONFIG
     )
-    Article.objects.filter(pk=article.pk).update(search_text=text, search_vector=vector)
+    return {"search_text": text, "search_vector": vector}
 
 
 def reindex_all() -> int:

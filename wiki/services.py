@@ -9,33 +9,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from commons import events
 from commons.pagecache import note_version
+from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
 from moderation.states import Status
 from moderation.trust import is_trusted
-from notifications import services as notifications
+from wiki import tasks
+from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
 from wiki.merging import merge_texts
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
 from wiki.querysets import article_scope
-from wiki.search import update_search_index
+from wiki.search import search_fields
 from wiki.slugs import slug_for
 
 
 @dataclass(frozen=True)
 class Contributor:
-    """Who makes a change: a user, or an anonymous person known by a name and an IP."""
+    """Who makes a change: a user, or an anonymous person known by a name and an IP.
+
+    What they may do is read from the user's roles (commons.roles), never told by a caller.
+    """
 
     user: object | None
     name: str
     ip: str | None = None
-    is_moderator: bool = False
+
+
+# The system itself, acting on a spam verdict: it reverts, archives and hides as a moderator.
+SPAM_FILTER = Contributor(user=None, name="Commons spam filter")
+
+
+def _moderates(contributor: Contributor) -> bool:
+    return contributor is SPAM_FILTER or can_moderate(contributor.user or AnonymousUser())
+
+
+def _require_moderator(contributor: Contributor) -> None:
+    if contributor is not SPAM_FILTER:
+        require_moderator(contributor.user or AnonymousUser())
 
 
 class EditConflict(Exception):
@@ -131,16 +150,24 @@ def slug_owner(slug: str) -> Article | None:
 def _add_revision(
     *,
     article: Article,
+    previous: Revision | None,
     title: str,
     source: str,
     summary: str,
     is_minor: bool,
     contributor: Contributor,
     base_number: int | None,
+    slug: str | None = None,
 ) -> Revision:
-    """Append the next revision, make it current, re-index it for search, rewrite its links."""
-    previous = article.current_revision
-    rendered = render_article(source, existing_slugs=existing_slugs)
+    """Append the revision after `previous` and make it current, in one UPDATE of the
+    article row (its title, its address when `slug` moves it, its search text, its
+    version); rewrite its links; announce RevisionSaved."""
+
+    def known(slugs: set[str]) -> set[str]:
+        # On a move, the article's new address is live before its row says so.
+        return existing_slugs(slugs) | ({slug} & set(slugs) if slug else set())
+
+    rendered = render_article(source, existing_slugs=known)
     size = len(source.encode("utf-8", "surrogatepass"))
     revision = Revision.objects.create(
         article=article,
@@ -157,24 +184,28 @@ def _add_revision(
         author_name=contributor.name[:150],
         author_ip=contributor.ip or None,
     )
-    article.current_revision = revision
-    article.title = title
-    article.updated_at = revision.created_at
-    article.save(update_fields=["current_revision", "title", "updated_at"])
-    article_changed(article.pk)
-    update_search_index(article=article, title=title, html=rendered.html)
+    row = {"current_revision": revision, "title": title, "updated_at": revision.created_at}
+    if slug is not None:
+        row["slug"] = slug
+    article_changed(article.pk, **row, **search_fields(title=title, html=rendered.html))
+    for field, value in row.items():
+        setattr(article, field, value)
     _rewrite_links(article, rendered.link_slugs)
-    notifications.revision_saved(revision=revision)  # after commit; trusted authors only
+    events.announce(RevisionSaved(revision_id=revision.pk))
     return revision
 
 
-def article_changed(article_id: int) -> None:
+def article_changed(article_id: int, **fields: object) -> None:
     """Something the article's readers see has changed: new ETag, fresh cached fragments.
 
-    Called by every write to an article, its revisions or its discussion, in the write's
-    transaction, so no reader can cache the new state under the old version.
+    The one home of the article's version. Every write to an article, its revisions or its
+    discussion calls it in the write's transaction, so no reader can cache the new state
+    under the old version; `fields` are the other columns of the article row that the write
+    changes, set in the same UPDATE.
     """
-    Article.objects.filter(pk=article_id).update(version=F("version") + 1, changed_at=Now())
+    Article.objects.filter(pk=article_id).update(
+        version=F("version") + 1, changed_at=Now(), **fields
+    )
     transaction.on_commit(lambda: _note_version(article_id))
 
 
@@ -196,11 +227,23 @@ def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
     )
 
 
-def refresh_links_to(slugs: set[str]) -> int:
-    """Re-render the current text of live articles linking to `slugs` (red links turn blue).
+def _refresh_links_to_after_commit(slugs: set[str]) -> None:
+    """Addresses in `slugs` started or stopped leading to a live article: once this write
+    commits, a task re-renders the articles that link to them."""
 
-    Called when an address starts or stops leading to a live article. Only the stored
-    HTML of current revisions changes; sources never do.
+    def send_task() -> None:
+        tasks.refresh_links_to.delay(sorted(slugs))
+
+    # A broker that is down loses only the re-rendering, logged: the next edit renders afresh.
+    transaction.on_commit(send_task, robust=True)
+
+
+def refresh_links_to(*, slugs: set[str]) -> int:
+    """Re-render the current text of live articles linking to `slugs` (red links turn blue);
+    returns how many changed.
+
+    Called by the task wiki.tasks.refresh_links_to. Only the stored HTML of current
+    revisions changes; sources never do. Running it twice changes nothing the second time.
     """
     linking = (
         Article.objects.live()
@@ -225,7 +268,7 @@ def refresh_links_to(slugs: set[str]) -> int:
 def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
     """Edits go live at once; those of untrusted authors also await review (the spam check,
     or a moderator without an Akismet key). True when this one does."""
-    if contributor.is_moderator or is_trusted(contributor.user):
+    if _moderates(contributor) or is_trusted(contributor.user):
         return False
     moderation.open_case(content=revision, status=Status.PUBLISHED)
     return True
@@ -234,7 +277,7 @@ def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
 def _check_editable(article: Article, contributor: Contributor) -> None:
     if article.is_archived:
         raise ArticleArchived(f"{article.title} is archived; restore it before editing.")
-    if article.is_locked and not contributor.is_moderator:
+    if article.is_locked and not _moderates(contributor):
         raise ArticleLocked(f"{article.title} is locked; only moderators can change it.")
 
 
@@ -276,9 +319,9 @@ def save_edit(
         source = result.text
     if source == current.source:
         raise NothingChanged("The text is the same as the current revision's.")
-    article.current_revision = current
     revision = _add_revision(
         article=article,
+        previous=current,
         title=article.title,
         source=source,
         summary=summary,
@@ -310,6 +353,7 @@ def _create_article(
         ) from None
     revision = _add_revision(
         article=article,
+        previous=None,
         title=title,
         source=source,
         summary=summary or "New article",
@@ -317,7 +361,7 @@ def _create_article(
         contributor=contributor,
         base_number=None,
     )
-    transaction.on_commit(lambda: refresh_links_to({slug}))
+    _refresh_links_to_after_commit({slug})
     awaiting_review = _check_if_untrusted(revision, contributor)
     return SaveResult(revision=revision, created_article=True, awaiting_review=awaiting_review)
 
@@ -330,14 +374,14 @@ def revert_article(
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
     target = article.revisions.get(number=number)
-    if target.is_hidden and not contributor.is_moderator:
+    if target.is_hidden and not _moderates(contributor):
         raise PermissionDenied("That revision is hidden; only moderators can restore its text.")
     current = Revision.objects.get(pk=article.current_revision_id)
     if target.source == current.source:
         raise NothingChanged(f"The current text is already that of revision {number}.")
-    article.current_revision = current
     return _add_revision(
         article=article,
+        previous=current,
         title=article.title,
         source=target.source,
         summary=summary or f"Reverted to revision {number}",
@@ -362,24 +406,18 @@ def move_article(*, article: Article, new_title: str, contributor: Contributor) 
     current = Revision.objects.get(pk=article.current_revision_id)
     if slug != old_slug:
         ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
-        article.slug = slug
-        article.save(update_fields=["slug"])
-        transaction.on_commit(lambda: refresh_links_to({slug}))
-    article.current_revision = current
+        _refresh_links_to_after_commit({slug})
     return _add_revision(
         article=article,
+        previous=current,
         title=title,
         source=current.source,
         summary=f"Moved from “{old_title}” to “{title}”",
         is_minor=False,
         contributor=contributor,
         base_number=current.number,
+        slug=slug if slug != old_slug else None,
     )
-
-
-def _require_moderator(contributor: Contributor) -> None:
-    if not contributor.is_moderator:
-        raise PermissionDenied("Only moderators can do that.")
 
 
 @transaction.atomic
@@ -391,10 +429,10 @@ def archive_article(*, article: Article, moderator: Contributor) -> Article:
         return article
     article.archived_at = timezone.now()
     article.archived_by = moderator.user
-    article.save(update_fields=["archived_at", "archived_by"])
-    article_changed(article.pk)
-    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
-    transaction.on_commit(lambda: refresh_links_to(slugs))
+    article_changed(article.pk, archived_at=article.archived_at, archived_by=article.archived_by)
+    _refresh_links_to_after_commit(
+        {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    )
     return article
 
 
@@ -407,10 +445,10 @@ def restore_article(*, article: Article, moderator: Contributor) -> Article:
         return article
     article.archived_at = None
     article.archived_by = None
-    article.save(update_fields=["archived_at", "archived_by"])
-    article_changed(article.pk)
-    slugs = {article.slug, *article.redirects.values_list("old_slug", flat=True)}
-    transaction.on_commit(lambda: refresh_links_to(slugs))
+    article_changed(article.pk, archived_at=None, archived_by=None)
+    _refresh_links_to_after_commit(
+        {article.slug, *article.redirects.values_list("old_slug", flat=True)}
+    )
     return article
 
 
@@ -419,8 +457,7 @@ def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) 
     _require_moderator(moderator)
     article.is_locked = locked
     article.locked_by = moderator.user if locked else None
-    article.save(update_fields=["is_locked", "locked_by"])
-    article_changed(article.pk)
+    article_changed(article.pk, is_locked=locked, locked_by=article.locked_by)
     return article
 
 

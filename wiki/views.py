@@ -43,7 +43,7 @@ from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, form_bod
 from commons.outage import hands_back_on_outage
 from commons.pagecache import cached_page, is_anonymous_reader, store_page
 from notifications.models import Watch
-from notifications.services import is_watching
+from notifications.watching import is_watching
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm, EditForm, MoveForm
@@ -68,12 +68,7 @@ from wiki.slugs import slug_for
 def contributor_for(request: HttpRequest) -> services.Contributor:
     user = request.user
     if user.is_authenticated:
-        return services.Contributor(
-            user=user,
-            name=user.get_username(),
-            ip=client_ip(request),
-            is_moderator=can_moderate(user),
-        )
+        return services.Contributor(user=user, name=user.get_username(), ip=client_ip(request))
     return services.Contributor(user=None, name="Anonymous", ip=client_ip(request))
 
 

@@ -100,7 +100,7 @@ def test_a_reply_to_a_missing_or_removed_comment_is_refused(article, trusted):
 
 
 def test_archived_or_locked_articles_take_no_comments(article, moderator):
-    mod = contributor(moderator, moderator=True)
+    mod = contributor(moderator)
     wiki_services.set_article_lock(article=article, locked=True, moderator=mod)
     with pytest.raises(ValidationError, match="locked"):
         post(article, "hello")

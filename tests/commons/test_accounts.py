@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from comments.models import Comment
 from commons.undeletable import HardDeleteForbidden
 from notifications.models import Preference, Subscription, Watch
-from notifications.services import subscribe_anonymous, toggle_watch
+from notifications.watching import subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.wiki.helpers import make_article
 from website.accounts import anonymise_user

@@ -80,7 +80,7 @@ def test_robots_txt_keeps_crawlers_out_of_side_pages_and_names_the_sitemap(clien
 def test_the_sitemap_lists_live_articles_with_their_last_change(client, moderator):
     article = make_article(title="Start here", texts=[ARTICLE_TEXT], user=moderator)
     archived = make_article(title="Old news", user=moderator)
-    wiki.archive_article(article=archived, moderator=contributor(moderator, moderator=True))
+    wiki.archive_article(article=archived, moderator=contributor(moderator))
 
     index = ElementTree.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 - ours
     sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
@@ -151,7 +151,7 @@ def test_an_article_describes_itself_from_its_rendered_text(client, article):
 
 
 def test_an_archived_article_does_not_describe_its_hidden_text(client, article, moderator):
-    wiki.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    wiki.archive_article(article=article, moderator=contributor(moderator))
     response = client.get(article.get_absolute_url())
     assert response.status_code == 410
     assert meta(response, "name", "description") is None

@@ -86,9 +86,7 @@ def site(user, other_user, moderator):
     moderation.approve(case=case_of(fine), moderator=moderator, reason="fine")
     held_edit(article, ARTICLE_TEXT + "\nAn untrusted edit.\n", user=other_user)
     locked = make_article(title="Locked", user=moderator)
-    wiki.set_article_lock(
-        article=locked, locked=True, moderator=contributor(moderator, moderator=True)
-    )
+    wiki.set_article_lock(article=locked, locked=True, moderator=contributor(moderator))
     return article
 
 

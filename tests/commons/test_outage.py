@@ -94,7 +94,7 @@ def test_a_copy_stored_before_a_revision_was_hidden_is_not_served_while_the_data
     Client().get(article.get_absolute_url())  # a copy showing the spam
     Client().get(f"{article.get_absolute_url()}history/")
     spam = article.current_revision
-    warden = contributor(moderator, moderator=True)
+    warden = contributor(moderator)
     revert_article(article=article, number=1, contributor=warden)
     set_revision_hidden(revision=spam, hidden=True, moderator=warden)
     with database_away():

@@ -107,6 +107,6 @@ def test_history_diffs_and_recent_changes_show_a_change_at_once(article, user, m
     wiki.set_revision_hidden(
         revision=article.revisions.get(number=1),
         hidden=True,
-        moderator=contributor(moderator, moderator=True),
+        moderator=contributor(moderator),
     )
     assert hidden_notice in anonymous_text(diff)

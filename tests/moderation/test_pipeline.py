@@ -221,7 +221,7 @@ def test_spam_under_newer_edits_waits_for_a_person(
         title="Gardens",
         source="Shared gardens, fixed.\n",
         base_number=2,
-        contributor=contributor(moderator, moderator=True),
+        contributor=contributor(moderator),
     )
     case = case_of(result.revision)
     services.run_check(case_id=case.pk)

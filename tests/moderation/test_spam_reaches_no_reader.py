@@ -175,13 +175,11 @@ def test_a_moderator_hidden_revision_hides_its_summary_too(gardens, user, modera
         base_number=1,
         contributor=contributor(user),
     )
-    wiki_services.revert_article(
-        article=gardens, number=1, contributor=contributor(moderator, moderator=True)
-    )
+    wiki_services.revert_article(article=gardens, number=1, contributor=contributor(moderator))
     wiki_services.set_revision_hidden(
         revision=gardens.revisions.get(number=2),
         hidden=True,
-        moderator=contributor(moderator, moderator=True),
+        moderator=contributor(moderator),
     )
     paths = [*public_paths(slug="gardens", other="gardens", author=user.username)]
     paths += ["/wiki/gardens/diff/2/3/"]

@@ -7,8 +7,10 @@ from django.core import mail
 from django.utils import timezone
 
 from moderation import services as moderation
-from notifications import services, tasks
+from notifications import tasks
+from notifications.mail import send_revision_mails
 from notifications.models import Delivery, Subscription, Watch
+from notifications.watching import is_watching, subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.conftest import contributor
 from tests.moderation.queue_helpers import case_of
@@ -25,14 +27,14 @@ def article(moderator):
     return make_article(title="Gardens", texts=("Shared gardens.\n",), user=moderator)
 
 
-def edit(article, text, who, *, moderator=False):
+def edit(article, text, who):
     article.refresh_from_db()
     return save_edit(
         slug=article.slug,
         title=article.title,
         source=text,
         base_number=article.current_revision.number,
-        contributor=contributor(who, moderator=moderator),
+        contributor=contributor(who),
     ).revision
 
 
@@ -43,7 +45,7 @@ def links(message, kind):
 def test_a_revision_by_someone_else_mails_the_watcher_once_with_an_unsubscribe_link(
     article, user, moderator, committed
 ):
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     revision = committed(edit, article, "Shared gardens, now with bees.\n", moderator)
 
     assert len(mail.outbox) == 1
@@ -59,23 +61,23 @@ def test_a_revision_by_someone_else_mails_the_watcher_once_with_an_unsubscribe_l
 def test_the_authors_own_edits_and_unwatched_articles_mail_nobody(
     article, moderator, user, committed
 ):
-    services.toggle_watch(user=moderator, article=article)
+    toggle_watch(user=moderator, article=article)
     committed(edit, article, "My own change.\n", moderator)
     other = make_article(title="Elsewhere", user=moderator)
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     committed(edit, other, "Not watched by anyone.\n", moderator)
     assert mail.outbox == []
 
 
 def test_revisions_by_untrusted_authors_mail_nobody(article, user, other_user, committed):
     # Their edits go live but may still turn out to be spam: no mail for them.
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     committed(edit, article, "Cheap watches, click here.\n", other_user)
     assert mail.outbox == []
 
 
 def test_running_the_send_task_twice_for_one_event_sends_one_email(article, user, moderator):
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     revision = edit(article, "A new paragraph.\n", moderator)
     tasks.send_revision_mails.delay(revision.pk)
     tasks.send_revision_mails.delay(revision.pk)
@@ -88,8 +90,8 @@ def test_a_failed_send_is_retried_without_resending_what_went_out(
 ):
     from django.core.mail import EmailMessage
 
-    services.toggle_watch(user=user, article=article)
-    services.toggle_watch(user=other_user, article=article)
+    toggle_watch(user=user, article=article)
+    toggle_watch(user=other_user, article=article)
     revision = edit(article, "A new paragraph.\n", moderator)
     real_send = EmailMessage.send
 
@@ -100,10 +102,10 @@ def test_a_failed_send_is_retried_without_resending_what_went_out(
 
     monkeypatch.setattr(EmailMessage, "send", fail_for_other)
     with pytest.raises(ConnectionRefusedError):
-        services.send_revision_mails(revision_id=revision.pk)
+        send_revision_mails(revision_id=revision.pk)
     assert [m.to for m in mail.outbox] == [[user.email]]
     monkeypatch.setattr(EmailMessage, "send", real_send)
-    assert services.send_revision_mails(revision_id=revision.pk) == 1
+    assert send_revision_mails(revision_id=revision.pk) == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted([user.email, other_user.email])
 
 
@@ -158,7 +160,7 @@ def test_anonymous_subscribers_confirm_first_and_hear_nothing_until_they_do(
     article, moderator, committed, client
 ):
     comment = committed(post, article, "Lovely gardens.", author=anonymous())
-    committed(services.subscribe_anonymous, comment=comment, email="robin.secret@example.test")
+    committed(subscribe_anonymous, comment=comment, email="robin.secret@example.test")
     assert mail.outbox == []  # the comment is not published yet
 
     committed(moderation.approve, case=case_of(comment), moderator=moderator)
@@ -187,8 +189,8 @@ def test_anonymous_subscribers_confirm_first_and_hear_nothing_until_they_do(
 def test_a_subscription_on_a_comment_already_published_asks_at_once(article, moderator, committed):
     comment = committed(post, article, "Lovely gardens.", author=anonymous())
     committed(moderation.approve, case=case_of(comment), moderator=moderator)
-    committed(services.subscribe_anonymous, comment=comment, email="robin@example.test")
-    committed(services.subscribe_anonymous, comment=comment, email="robin@example.test")
+    committed(subscribe_anonymous, comment=comment, email="robin@example.test")
+    committed(subscribe_anonymous, comment=comment, email="robin@example.test")
     assert [m.to for m in mail.outbox] == [["robin@example.test"]]
 
 
@@ -196,13 +198,13 @@ def test_mails_never_hold_other_peoples_addresses_or_ips(
     article, user, moderator, committed, settings
 ):
     settings.MODERATION_TRUSTED_CONTRIBUTIONS = 0
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     parent = committed(post, article, "A question.", author=signed_in(user, ip="192.0.2.55"))
     anon = committed(
         post, article, "Mine.", author=anonymous(email="anon.private@example.test", ip="192.0.2.77")
     )
     committed(moderation.approve, case=case_of(anon), moderator=moderator)
-    committed(services.subscribe_anonymous, comment=anon, email="anon.private@example.test")
+    committed(subscribe_anonymous, comment=anon, email="anon.private@example.test")
     Subscription.objects.update(confirmed_at=timezone.now())
     committed(
         post, article, "Answer one.", author=signed_in(moderator, ip="192.0.2.99"), parent=parent
@@ -223,7 +225,7 @@ def test_mails_never_hold_other_peoples_addresses_or_ips(
 
 
 def test_watching_toggles(article, user):
-    assert services.toggle_watch(user=user, article=article) is True
-    assert services.is_watching(user=user, article=article)
-    assert services.toggle_watch(user=user, article=article) is False
+    assert toggle_watch(user=user, article=article) is True
+    assert is_watching(user=user, article=article)
+    assert toggle_watch(user=user, article=article) is False
     assert not Watch.objects.exists()

@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comments.models import Comment
-from notifications import services
 from notifications.models import Preference, Subscription, Watch
+from notifications.tokens import confirm_token, unsubscribe_token
+from notifications.watching import subscribe_anonymous, toggle_watch
 from tests.wiki.helpers import make_article
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_the_watchlist_shows_watched_articles_and_their_latest_change(
 ):
     client.force_login(user)
     assert client.get("/watchlist/").status_code == 200
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     make_article(title="Unwatched", user=moderator)
     page = client.get("/watchlist/").content.decode()
     assert "Gardens" in page and "Revision 1" in page and "Unwatched" not in page
@@ -74,11 +75,11 @@ def test_the_watchlist_shows_watched_articles_and_their_latest_change(
 def test_the_watchlist_reads_in_the_same_queries_for_many_articles(client, user, moderator):
     client.force_login(user)
     for i in range(2):
-        services.toggle_watch(user=user, article=make_article(title=f"A{i}", user=moderator))
+        toggle_watch(user=user, article=make_article(title=f"A{i}", user=moderator))
     with CaptureQueriesContext(connection) as few:
         client.get("/watchlist/")
     for i in range(2, 12):
-        services.toggle_watch(user=user, article=make_article(title=f"A{i}", user=moderator))
+        toggle_watch(user=user, article=make_article(title=f"A{i}", user=moderator))
     with CaptureQueriesContext(connection) as many:
         client.get("/watchlist/")
     assert len(few) == len(many)
@@ -90,8 +91,8 @@ def test_the_watchlist_needs_signing_in(client):
 
 
 def test_unsubscribing_works_signed_out_and_a_get_changes_nothing(client, user, article):
-    services.toggle_watch(user=user, article=article)
-    url = f"/notifications/unsubscribe/{services.unsubscribe_token('watch', user.pk, article.pk)}/"
+    toggle_watch(user=user, article=article)
+    url = f"/notifications/unsubscribe/{unsubscribe_token('watch', user.pk, article.pk)}/"
 
     response = client.get(url)
     assert response.status_code == 200 and "Gardens" in response.content.decode()
@@ -103,7 +104,7 @@ def test_unsubscribing_works_signed_out_and_a_get_changes_nothing(client, user, 
 
 
 def test_unsubscribing_from_replies_stops_them(client, user):
-    url = f"/notifications/unsubscribe/{services.unsubscribe_token('replies', user.pk)}/"
+    url = f"/notifications/unsubscribe/{unsubscribe_token('replies', user.pk)}/"
     client.get(url)
     assert not Preference.objects.exists()
     client.post(url)
@@ -114,7 +115,7 @@ def test_unsubscribing_from_replies_stops_them(client, user):
     "token", ["nonsense", "WyJ3YXRjaCIsMSwxXQ:1:forged", "a" * 500, "%00", "'; DROP"]
 )
 def test_altered_links_are_refused_and_change_nothing(client, user, article, token):
-    services.toggle_watch(user=user, article=article)
+    toggle_watch(user=user, article=article)
     for kind in ("unsubscribe", "confirm"):
         assert client.post(f"/notifications/{kind}/{token}/").status_code in (400, 404)
     assert Watch.objects.exists()
@@ -124,10 +125,10 @@ def test_a_confirmation_token_does_not_unsubscribe_and_the_reverse(client, artic
     from tests.comments.helpers import anonymous, post
 
     comment = post(article, "Hello", author=anonymous())
-    subscription = services.subscribe_anonymous(comment=comment, email="robin@example.test")
-    confirm = services.confirm_token(subscription)
+    subscription = subscribe_anonymous(comment=comment, email="robin@example.test")
+    confirm = confirm_token(subscription)
     assert client.post(f"/notifications/unsubscribe/{confirm}/").status_code == 400
-    unsubscribe = services.unsubscribe_token("subscription", subscription.pk)
+    unsubscribe = unsubscribe_token("subscription", subscription.pk)
     assert client.post(f"/notifications/confirm/{unsubscribe}/").status_code == 400
 
 

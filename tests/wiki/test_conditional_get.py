@@ -69,15 +69,13 @@ def test_a_hidden_revision_and_a_lock_each_change_the_page(client, article, user
     services.set_revision_hidden(
         revision=article.revisions.get(number=1),
         hidden=True,
-        moderator=contributor(moderator, moderator=True),
+        moderator=contributor(moderator),
     )
     after_hiding = revalidate(client, article, etag)
     assert after_hiding.status_code == 200
 
     article.refresh_from_db()
-    services.set_article_lock(
-        article=article, locked=True, moderator=contributor(moderator, moderator=True)
-    )
+    services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
     after_locking = revalidate(client, article, after_hiding["ETag"])
     assert after_locking.status_code == 200
     assert b"The discussion is closed while this article is locked." in after_locking.content
@@ -122,7 +120,7 @@ def test_a_page_carrying_a_one_off_message_is_never_answered_304(client, article
 
 
 def test_an_archived_article_answers_410_without_validators(client, article, moderator):
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
 
     response = client.get(article.get_absolute_url())
 

@@ -122,7 +122,7 @@ def test_seven_day_line_counts_edits_and_distinct_people(client, user, other_use
 def test_archived_articles_leave_recent_changes(client, user, moderator):
     article = make_article(title="Gone soon", user=user)
     post_and_publish = published(post(article, body="A remark on the gone one."))
-    archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    archive_article(article=article, moderator=contributor(moderator))
     assert "Gone soon" not in client.get("/recent/").content.decode()
     comments_tab = client.get("/recent/?tab=comments").content.decode()
     assert f"/comments/{post_and_publish.pk}/" not in comments_tab
@@ -212,7 +212,7 @@ def test_article_feeds_hold_its_revisions_and_published_comments(client, user):
 
 def test_feeds_of_missing_or_archived_articles_are_404(client, user, moderator):
     article = make_article(title="Dodo", user=user)
-    archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    archive_article(article=article, moderator=contributor(moderator))
     for url in ("/wiki/dodo/feed/", "/wiki/dodo/comments/feed/", "/wiki/nothing/feed/"):
         assert client.get(url).status_code == 404
 
@@ -343,14 +343,14 @@ def test_links_to_an_archived_article_are_wanted_again(client, user, moderator):
     make_article(title="Pointer", texts=["[[Archived one]]\n"], user=user)
     target = make_article(title="Archived one", user=user)
     assert list(Article.objects.wanted()) == []
-    archive_article(article=target, moderator=contributor(moderator, moderator=True))
+    archive_article(article=target, moderator=contributor(moderator))
     assert list(Article.objects.wanted()) == [{"target_slug": "archived-one", "links": 1}]
     assert "/wiki/archived-one/edit/" in wanted(client)
 
 
 def test_links_from_archived_articles_do_not_count(client, user, moderator):
     source = make_article(title="Archived source", texts=["[[Nowhere]]\n"], user=user)
-    archive_article(article=source, moderator=contributor(moderator, moderator=True))
+    archive_article(article=source, moderator=contributor(moderator))
     assert list(Article.objects.wanted()) == []
     assert "No wanted articles" in wanted(client)
 
@@ -362,7 +362,7 @@ def test_index_lists_live_articles_a_to_z_under_letters(client, user, moderator)
     for title in ("banana", "Apple", "Avocado", "Cherry", "42 things"):
         make_article(title=title, user=user)
     gone = make_article(title="Blueberry", user=user)
-    archive_article(article=gone, moderator=contributor(moderator, moderator=True))
+    archive_article(article=gone, moderator=contributor(moderator))
     body = client.get("/articles/").content.decode()
     positions = [body.index(f">{title}<") for title in ("42 things", "Apple", "Avocado")]
     positions += [body.index(f">{title}<") for title in ("banana", "Cherry")]

@@ -60,7 +60,7 @@ def test_every_word_must_appear_somewhere(user):
 def test_archived_articles_never_appear(user, moderator):
     article = make_article(title="Beekeeping", texts=("Hives and honey.\n",), user=user)
     make_article(title="Orchards", texts=("Bees visit the honey trees.\n",), user=user)
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
     assert titles("honey") == ["Orchards"]
     assert titles("beekeeping") == []
     assert suggest_titles("Beek") == []
@@ -71,9 +71,7 @@ def test_only_the_current_text_is_searched_never_a_hidden_old_one(user, moderato
         title="Ponds", texts=("Spam spam zanzibarish.\n", "Frogs and newts.\n"), user=user
     )
     old = article.revisions.get(number=1)
-    services.set_revision_hidden(
-        revision=old, hidden=True, moderator=contributor(moderator, moderator=True)
-    )
+    services.set_revision_hidden(revision=old, hidden=True, moderator=contributor(moderator))
     assert titles("zanzibarish") == []
     assert titles("newts") == ["Ponds"]
 

@@ -1,9 +1,15 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from commons import events
 from tests.conftest import contributor
 from tests.wiki.helpers import make_article
-from wiki import services
+from wiki import services, tasks
+from wiki.events import RevisionSaved
 from wiki.models import Article, ArticleRedirect, Revision, WikiLink
 
 pytestmark = pytest.mark.django_db
@@ -187,16 +193,16 @@ def test_archive_and_restore_need_a_moderator_and_keep_history(user, moderator):
     article = make_article(texts=("a\n", "b\n"), user=user)
     with pytest.raises(PermissionDenied):
         services.archive_article(article=article, moderator=contributor(user))
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
     assert not Article.objects.live().filter(pk=article.pk).exists()
     assert article.revisions.count() == 2
-    services.restore_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.restore_article(article=article, moderator=contributor(moderator))
     assert Article.objects.live().filter(pk=article.pk).exists()
 
 
 def test_archived_articles_cannot_be_edited(user, moderator):
     article = make_article(user=user)
-    services.archive_article(article=article, moderator=contributor(moderator, moderator=True))
+    services.archive_article(article=article, moderator=contributor(moderator))
     with pytest.raises(services.ArticleArchived):
         services.save_edit(
             slug=article.slug,
@@ -209,9 +215,7 @@ def test_archived_articles_cannot_be_edited(user, moderator):
 
 def test_locked_articles_are_edited_by_moderators_only(user, moderator):
     article = make_article(user=user)
-    services.set_article_lock(
-        article=article, locked=True, moderator=contributor(moderator, moderator=True)
-    )
+    services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
     with pytest.raises(services.ArticleLocked):
         services.save_edit(
             slug=article.slug,
@@ -225,14 +229,14 @@ def test_locked_articles_are_edited_by_moderators_only(user, moderator):
         title=article.title,
         source="new\n",
         base_number=1,
-        contributor=contributor(moderator, moderator=True),
+        contributor=contributor(moderator),
     )
     assert result.revision.number == 2
 
 
 def test_hiding_keeps_the_revision_but_not_the_current_one(user, moderator):
     article = make_article(texts=("a\n", "spam\n", "a\n"), user=user)
-    mod = contributor(moderator, moderator=True)
+    mod = contributor(moderator)
     spam = article.revisions.get(number=2)
     services.set_revision_hidden(revision=spam, hidden=True, moderator=mod)
     spam.refresh_from_db()
@@ -281,3 +285,141 @@ def test_a_forgotten_user_keeps_their_revisions_under_a_new_name(user, other_use
     assert revision.author == user
     assert revision.author_name == f"forgotten-{user.pk}"
     assert revision.source == "mine\n"
+
+
+ARTICLE_ROW_WRITE = re.compile(r'^\s*(UPDATE|INSERT INTO)\s+"?wiki_article"?\s', re.IGNORECASE)
+
+
+def article_row_writes(fn, *args, **kwargs):
+    """Call fn; return the statements that wrote wiki_article rows ("UPDATE", "INSERT INTO")."""
+    with CaptureQueriesContext(connection) as queries:
+        fn(*args, **kwargs)
+    found = (ARTICLE_ROW_WRITE.match(query["sql"]) for query in queries.captured_queries)
+    return [match.group(1).upper() for match in found if match]
+
+
+def test_a_save_writes_the_article_row_in_one_update(user):
+    article = make_article(title="Once", texts=("one\n",), user=user)
+    before = Article.objects.only("version").get(pk=article.pk).version
+    writes = article_row_writes(
+        services.save_edit,
+        slug=article.slug,
+        title=article.title,
+        source="two, with [[Elsewhere]]\n",
+        base_number=1,
+        contributor=contributor(user),
+    )
+    assert writes == ["UPDATE"]
+    article = Article.objects.select_related("current_revision").get(pk=article.pk)
+    assert article.current_revision.number == 2
+    assert article.updated_at == article.current_revision.created_at
+    assert article.version == before + 1
+    assert Article.objects.filter(pk=article.pk, search_text__contains="two, with").exists()
+
+
+def test_creating_reverting_and_moving_write_the_article_row_once_each(user):
+    created = article_row_writes(
+        services.save_edit,
+        slug="fresh",
+        title="Fresh",
+        source="new\n",
+        base_number=None,
+        contributor=contributor(user),
+    )
+    assert created == ["INSERT INTO", "UPDATE"]
+    article = make_article(title="Kept", texts=("one\n", "two\n"), user=user)
+    reverted = article_row_writes(
+        services.revert_article, article=article, number=1, contributor=contributor(user)
+    )
+    assert reverted == ["UPDATE"]
+    moved = article_row_writes(
+        services.move_article, article=article, new_title="Stale", contributor=contributor(user)
+    )
+    assert moved == ["UPDATE"]
+    article = Article.objects.select_related("current_revision").get(pk=article.pk)
+    assert (article.slug, article.title, article.current_revision.title) == ("stale",) + (
+        "Stale",
+    ) * 2
+
+
+def test_archiving_and_locking_write_the_article_row_once_each(user, moderator):
+    article = make_article(user=user)
+    mod = contributor(moderator)
+    assert article_row_writes(services.archive_article, article=article, moderator=mod) == [
+        "UPDATE"
+    ]
+    assert article_row_writes(services.restore_article, article=article, moderator=mod) == [
+        "UPDATE"
+    ]
+    assert article_row_writes(
+        services.set_article_lock, article=article, locked=True, moderator=mod
+    ) == ["UPDATE"]
+    article = Article.objects.get(pk=article.pk)
+    assert article.is_locked and article.locked_by == moderator and not article.is_archived
+
+
+def test_a_save_announces_its_revision_after_commit(user, monkeypatch, committed):
+    monkeypatch.setattr(events, "_listeners", events.defaultdict(list))
+    heard = []
+    events.listen(RevisionSaved, heard.append)
+    revision = committed(make_article, user=user).current_revision
+    assert heard == [RevisionSaved(revision_id=revision.pk)]
+
+
+def test_linking_articles_are_re_rendered_by_a_task_by_slug_after_commit(
+    user, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(tasks.refresh_links_to, "delay", sent.append)
+    make_article(title="Linking", texts=("See [[Target page]] and [[Old]].\n",), user=user)
+    with django_capture_on_commit_callbacks() as callbacks:
+        make_article(title="Target page", user=user)
+    assert sent == []  # nothing is re-rendered inside the request's transaction
+    for callback in callbacks:
+        callback()
+    assert sent == [["target-page"]]
+    article = make_article(title="Old", user=user)
+    services.move_article(article=article, new_title="Newer", contributor=contributor(user))
+    sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.archive_article(article=article, moderator=contributor(moderator))
+    assert sent == [["newer", "old"]]
+
+
+def test_moderators_are_known_by_their_role_not_by_what_the_caller_says(user, moderator):
+    article = make_article(user=user)
+    for gate in (
+        lambda who: services.archive_article(article=article, moderator=who),
+        lambda who: services.set_article_lock(article=article, locked=True, moderator=who),
+        lambda who: services.set_revision_hidden(
+            revision=article.current_revision, hidden=False, moderator=who
+        ),
+    ):
+        with pytest.raises(PermissionDenied):
+            gate(contributor(user))
+        with pytest.raises(PermissionDenied):
+            gate(contributor(None))
+    services.set_article_lock(article=article, locked=True, moderator=contributor(moderator))
+    assert Article.objects.get(pk=article.pk).is_locked
+
+
+def test_a_moved_article_links_to_its_new_address_as_a_live_one(user):
+    article = make_article(title="Old name", texts=("See [[New name]].\n",), user=user)
+    revision = services.move_article(
+        article=article, new_title="New name", contributor=contributor(user)
+    )
+    assert 'href="/wiki/new-name/"' in revision.html
+    assert "wikilink new" not in revision.html
+
+
+def test_a_broker_that_is_down_loses_only_the_re_rendering(
+    user, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def broker_down(slugs):
+        raise OSError("broker down")
+
+    monkeypatch.setattr(tasks.refresh_links_to, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(title="Target page", user=user)
+    assert Article.objects.get(pk=article.pk).current_revision.number == 1
+    assert "broker down" in caplog.text

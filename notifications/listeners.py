@@ -1,0 +1,39 @@
+"""What notifications hear from the apps below (commons.events), and the mail tasks that
+each event sends. Listeners run once the announcing write has committed, so a rolled-back
+save mails nobody; a broker that is down loses only the e-mail, logged (commons.events).
+"""
+
+from __future__ import annotations
+
+from comments.events import CommentPublished, RepliesWanted
+from comments.models import Comment
+from commons import events
+from notifications import tasks
+from notifications.watching import subscribe_anonymous
+from wiki.events import RevisionSaved
+
+
+def connect() -> None:
+    """Start listening (NotificationsConfig.ready)."""
+    events.listen(RevisionSaved, revision_saved)
+    events.listen(CommentPublished, comment_published)
+    events.listen(RepliesWanted, replies_wanted)
+
+
+def revision_saved(event: RevisionSaved) -> None:
+    """A new revision is live: its article's watchers may hear about it (mail.watchers_hear_of
+    decides, when the task runs)."""
+    tasks.send_revision_mails.delay(event.revision_id)
+
+
+def comment_published(event: CommentPublished) -> None:
+    """The author of the comment it answers hears about it, and its own author's pending
+    subscription asks for confirmation."""
+    tasks.send_comment_mails.delay(event.comment_id)
+
+
+def replies_wanted(event: RepliesWanted) -> None:
+    """An anonymous commenter asked for replies: subscribe them (confirmation comes first)."""
+    comment = Comment.objects.filter(pk=event.comment_id).first()
+    if comment is not None:
+        subscribe_anonymous(comment=comment, email=event.email)

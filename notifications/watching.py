@@ -1,0 +1,78 @@
+"""Who hears about what: watches on articles, anonymous commenters' reply subscriptions,
+and the signed links that confirm or stop them. Every write about them happens here."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment
+from moderation.states import Status
+from notifications import tasks
+from notifications.models import Preference, Subscription, Watch
+from notifications.tokens import UnsubscribeTarget, read_unsubscribe_token, subscription_for_token
+
+
+def is_watching(*, user, article) -> bool:
+    """Whether a signed-in user watches the article (False for anonymous viewers)."""
+    if not user.is_authenticated:
+        return False
+    return Watch.objects.filter(user=user, article=article).exists()
+
+
+@transaction.atomic
+def toggle_watch(*, user, article) -> bool:
+    """Watch the article, or stop watching it; returns whether the user now watches it."""
+    removed, _ = Watch.objects.filter(user=user, article=article).delete()
+    if removed:
+        return False
+    Watch.objects.get_or_create(user=user, article=article)
+    return True
+
+
+@transaction.atomic
+def subscribe_anonymous(*, comment: Comment, email: str) -> Subscription:
+    """An anonymous commenter asks for replies to `comment` by e-mail; nothing is sent
+    until they confirm, and the confirmation request waits until the comment is published.
+    """
+    # Locking the comment orders us with its publication: either it sees this
+    # subscription, or we see it published.
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    subscription, created = Subscription.objects.get_or_create(
+        comment=comment, email=email.strip()[:254]
+    )
+    if created and comment.status == Status.PUBLISHED:
+
+        def send_task() -> None:
+            tasks.send_confirmation_mail.delay(subscription.pk)
+
+        # A broker that is down loses only this e-mail, logged.
+        transaction.on_commit(send_task, robust=True)
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> UnsubscribeTarget:
+    """Stop what the link names: a watch, a user's reply mails, or a subscription."""
+    target = read_unsubscribe_token(token)
+    if target.kind == "watch":
+        user_id, article_id = target.ids
+        Watch.objects.filter(user_id=user_id, article_id=article_id).delete()
+    elif target.kind == "replies":
+        Preference.objects.update_or_create(user_id=target.ids[0], defaults={"mail_replies": False})
+    else:
+        Subscription.objects.filter(pk=target.ids[0], unsubscribed_at__isnull=True).update(
+            unsubscribed_at=timezone.now()
+        )
+    return target
+
+
+@transaction.atomic
+def confirm_subscription(*, token: str) -> Subscription:
+    """Double opt-in, second step: replies to the comment are mailed from now on."""
+    subscription = subscription_for_token(token)
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at"])
+    return subscription
