@@ -22,7 +22,7 @@ class ArticleReadOnly(PermissionDenied):
         self.article = article
 
 
-class ArticleMoved(Exception):  # noqa: N818 - a redirect, not an error
+class ArticleMoved(Exception):
     """The address is one the article was moved from: the page is at its new slug."""
 
     def __init__(self, article: Article) -> None:
