@@ -8,10 +8,13 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         from comments.models import Comment
         from comments.moderation import CommentAdapter
+        from comments.sections import DiscussionSection
         from moderation.registry import register
         from moderation.trust import register_contribution_counter
+        from wiki.sections import register as register_section
 
         register(Comment, CommentAdapter())
+        register_section(DiscussionSection())
         register_contribution_counter(
             lambda user: Comment.objects.published().filter(author=user).count()
         )

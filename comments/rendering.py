@@ -29,7 +29,7 @@ class _Urls:
 
     def __init__(self, article) -> None:
         self.article = article
-        self.user = reverse("wiki:user", args=[PLACEHOLDER])
+        self.user = reverse("contributions", args=[PLACEHOLDER])
         self.avatar = reverse("comments:avatar", args=["0" * 32]).replace("0" * 32, PLACEHOLDER)
         self.edit = reverse("comments:edit", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         self.remove = reverse("comments:remove", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")

@@ -23,8 +23,8 @@ from commons.outage import hands_back_on_outage
 from moderation import services as moderation
 from moderation.forms import FlagForm
 from moderation.states import Status
+from wiki.pages import render_article_page
 from wiki.permissions import can_moderate, get_article_or_404
-from wiki.views import render_article_page
 
 TOO_FAST = (
     "You are posting faster than we allow. Nothing was lost: your text is below; "
@@ -45,7 +45,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         "comments", ratelimit.identities_for(request), settings.COMMENTS_RATE_LIMIT
     ):
         form.add_error(None, TOO_FAST)
-        return render_article_page(request, article, comment_form=form, status=429)
+        return render_article_page(request, article, status=429, section_state={"discussion": form})
     if form.is_valid():
         data = form.cleaned_data
         author = services.CommentAuthor(
@@ -83,7 +83,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
                     "Thank you! Your comment is awaiting moderation; only you can see it now.",
                 )
             return redirect(comment.get_absolute_url())
-    return render_article_page(request, article, comment_form=form, status=400)
+    return render_article_page(request, article, status=400, section_state={"discussion": form})
 
 
 @require_safe

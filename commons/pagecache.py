@@ -10,17 +10,28 @@ copy of something that has changed since (a revision hidden as spam, an article 
 must not be served then: copies name what they show (`scope`, e.g. an article, and its
 version), writers note each new version with `note_version`, and only a copy of the
 version last noted is served while the database is away.
+
+Every cached page goes through `PageCopy`: one object per request that knows the page's
+shared copy (where it is kept, what it shows) and, for a page that answers conditional
+requests, its validators (`page_etag`); views ask it for a 304 or a stored copy first and
+hand it the page they rendered last.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
 
 from commons.fragments import add_fragment, fragment_key, get_fragment, store_fragments
 
@@ -37,6 +48,86 @@ def is_anonymous_reader(request: HttpRequest) -> bool:
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not len(messages.get_messages(request))
     )
+
+
+def may_share_copy(request: HttpRequest, params: Collection[str]) -> bool:
+    """An anonymous reader whose query string holds only `params`: one shared copy fits."""
+    return set(request.GET) <= set(params) and is_anonymous_reader(request)
+
+
+def page_etag(request: HttpRequest, *parts: object) -> str | None:
+    """An ETag for a page that depends on `parts` (what it shows, the viewer's state) and on
+    what every page carries: the release, the viewer, the query string and the CSRF secret
+    of its forms.
+
+    None when a one-off message is waiting to be shown: that page is never reused.
+    """
+    if len(messages.get_messages(request)):
+        return None
+    every_page = (
+        settings.COMMONS_RELEASE,
+        request.user.pk,
+        sorted(request.GET.lists()),
+        _csrf_secret(request),
+    )
+    return f'"{hashlib.blake2b(repr((*every_page, *parts)).encode(), digest_size=16).hexdigest()}"'
+
+
+def _csrf_secret(request: HttpRequest) -> str:
+    """The CSRF secret this response's forms carry: the browser's cookie, or the new one
+    this response sets (so the next visit, sending it back, can get a 304)."""
+    get_token(request)
+    return request.META["CSRF_COOKIE"]
+
+
+def revalidate_always(response: HttpResponse) -> HttpResponse:
+    """Browsers keep the page but ask each time; shared caches never keep it."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@dataclass(frozen=True)
+class PageCopy:
+    """One request's view of a cached page: the key of the copy anonymous readers share
+    (None when this reader gets none) and what it shows (`scope`, see `note_version`), and,
+    when the page answers conditional requests, its ETag and when it last changed."""
+
+    key: str | None = None
+    scope: tuple[str, int] | None = None
+    timeout: int | None = None
+    etag: str | None = None
+    last_modified: datetime | None = None
+
+    def unchanged(self, request: HttpRequest) -> HttpResponse | None:
+        """A 304 when the browser already holds this version of the page, else None."""
+        if self.etag is None:
+            return None
+        last_modified = int(self.last_modified.timestamp()) if self.last_modified else None
+        unchanged = get_conditional_response(request, etag=self.etag, last_modified=last_modified)
+        return revalidate_always(unchanged) if unchanged is not None else None
+
+    def served(self, request: HttpRequest) -> HttpResponse | None:
+        """A 304, or the stored copy with its validators, or None: render the page."""
+        unchanged = self.unchanged(request)
+        if unchanged is not None:
+            return unchanged
+        copy = cached_page(request, self.key) if self.key else None
+        return copy and self.validated(copy)
+
+    def keep(self, response: HttpResponse, *, store: bool = True) -> HttpResponse:
+        """The freshly rendered page with its validators, stored as the shared copy when
+        this reader shares one and `store` (e.g. not under every ?page=junk)."""
+        if self.key and store:
+            store_page(self.key, response, self.timeout, scope=self.scope)
+        return self.validated(response)
+
+    def validated(self, response: HttpResponse) -> HttpResponse:
+        if self.etag is None:
+            return response
+        response.headers["ETag"] = self.etag
+        if self.last_modified is not None:
+            response.headers["Last-Modified"] = http_date(self.last_modified.timestamp())
+        return revalidate_always(response)
 
 
 def cached_page(request: HttpRequest, key: str) -> HttpResponse | None:

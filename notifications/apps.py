@@ -9,3 +9,8 @@ class NotificationsConfig(AppConfig):
         from notifications import listeners
 
         listeners.connect()
+
+        from notifications.sections import WatchStar
+        from wiki.sections import register
+
+        register(WatchStar())

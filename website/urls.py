@@ -4,8 +4,9 @@ from django.urls import include, path, re_path
 
 from website import views
 from website.forms import AdminLoginForm
+from website.listings import recent_changes, user_contributions
 from wiki.sitemaps import ArticleSitemap
-from wiki.views import canonical_address
+from wiki.views.articles import canonical_address
 
 sitemaps = {"articles": ArticleSitemap}
 # The admin's log-in page counts against the same lock-out as the site's.
@@ -31,6 +32,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    # Site-layer listings; they move to website/urls.py with the rest of the URL map.
+    path("recent/", recent_changes, name="recent"),
+    path("users/<str:username>/", user_contributions, name="contributions"),
     path("", include("wiki.urls")),
     path("", include("comments.urls")),
     path("", include("moderation.urls")),

@@ -56,7 +56,7 @@ class RecentChangesFeed(RevisionFeed):
     subtitle = "Every edit to the wiki's live articles, newest first."
 
     def link(self) -> str:
-        return reverse("wiki:recent")
+        return reverse("recent")
 
     def items(self):
         return Revision.objects.for_recent_changes()[:FEED_SIZE]

@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from commons.roles import can_moderate
-from wiki.models import Article, Revision
+from wiki.models import Article, ArticleRedirect, Revision
+
+
+class SignInRequired(PermissionDenied):
+    """A signed-out reader was refused something that signing in may allow."""
+
+
+class ArticleReadOnly(PermissionDenied):
+    """The article is archived or locked: the refusal says why, and who can change it."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__("This article cannot be changed.")
+        self.article = article
+
+
+class ArticleMoved(Exception):
+    """The address is one the article was moved from: the page is at its new slug."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__(article.slug)
+        self.article = article
 
 
 def can_edit(user, article: Article | None) -> bool:
@@ -60,6 +81,49 @@ def get_article_or_404(slug: str) -> Article:
     if article is None:
         raise Http404("No article at this address.")
     return article
+
+
+def get_article_for_edit_or_404(user, slug: str, *, may_create: bool = False) -> Article | None:
+    """The article at `slug`, with its current revision, which `user` may edit; None when
+    there is none and `may_create` (a new article, which `user` may create).
+
+    Raises ArticleMoved for an address the article was moved from, Http404, and for a
+    refusal SignInRequired (signed out), ArticleReadOnly (archived or locked) or
+    PermissionDenied.
+    """
+    article = Article.objects.with_current_revision().filter(slug=slug).first()
+    if article is None:
+        moved = ArticleRedirect.objects.select_related("article").filter(old_slug=slug).first()
+        if moved is not None:
+            raise ArticleMoved(moved.article)
+        if not may_create:
+            raise Http404("No article at this address.")
+    _check(user, article, can_edit(user, article))
+    return article
+
+
+def get_article_for_revert_or_404(user, slug: str) -> Article:
+    """The article at `slug`, which `user` may revert (edit); refusals as for editing."""
+    article = get_article_or_404(slug)
+    _check(user, article, can_edit(user, article))
+    return article
+
+
+def get_article_for_move_or_404(user, slug: str) -> Article:
+    """The article at `slug`, which `user` may move (rename); refusals as for editing."""
+    article = get_article_or_404(slug)
+    _check(user, article, can_move(user, article))
+    return article
+
+
+def _check(user, article: Article | None, allowed: bool) -> None:
+    if allowed:
+        return
+    if not user.is_authenticated:
+        raise SignInRequired("Sign in to change this article.")
+    if article is not None and (article.is_locked or article.is_archived):
+        raise ArticleReadOnly(article)
+    raise PermissionDenied("You cannot change this article.")
 
 
 def get_revision_or_404(article: Article, number: int) -> Revision:

@@ -44,7 +44,7 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     with (tmp_path / "commons" / "http.py").open("a") as module:
         module.write("\nimport wiki.models\n")
     with (tmp_path / "wiki" / "models.py").open("a") as module:
-        module.write("\n\ndef _upward():\n    from notifications import services\n")
+        module.write("\n\ndef _upward():\n    from notifications import watching\n")
 
     result = lint_imports(tmp_path)
 
@@ -54,4 +54,4 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     assert "commons is not allowed to import wiki" in report
     assert "commons.http -> wiki.models" in report
     assert "wiki is not allowed to import notifications" in report
-    assert "wiki.models -> notifications.services" in report
+    assert "wiki.models -> notifications.watching" in report

@@ -267,6 +267,28 @@ def test_move_redirects_the_old_address(client, user):
     assert old["Location"] == "/wiki/community-gardens/"
 
 
+def test_a_moved_articles_old_edit_address_leads_to_its_new_one_before_log_in(client, user):
+    make_article(title="Gardens", user=user)
+    client.force_login(user)
+    client.post("/wiki/gardens/move/", {"title": "Community gardens"})
+    client.logout()
+    old = client.get("/wiki/gardens/edit/")
+    assert old.status_code == 301
+    assert old["Location"] == "/wiki/community-gardens/edit/"
+    assert client.get(old["Location"])["Location"].startswith("/accounts/login/")
+
+
+def test_signed_out_readers_are_sent_to_log_in_but_a_bare_revert_is_refused(client, user):
+    make_article(title="Gardens", texts=("good\n", "bad\n"), user=user)
+    for address in ("/wiki/gardens/edit/", "/wiki/gardens/move/", "/wiki/new-page/edit/"):
+        response = client.get(address)
+        assert response.status_code == 302
+        assert response["Location"] == f"/accounts/login/?next={address}"
+    assert client.post("/wiki/gardens/revert/1/").status_code == 403
+    assert client.get("/wiki/no-such-page/move/").status_code == 404
+    assert Revision.objects.count() == 2
+
+
 def test_what_links_here_lists_linking_articles(client, user):
     make_article(title="Gardens", user=user)
     make_article(title="Allotments", texts=("See [[Gardens]].\n",), user=user)

@@ -1,0 +1,117 @@
+"""Listings that mix the wiki's revisions and the discussion's comments: recent changes
+and a person's contributions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import unescape
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.views.decorators.http import require_safe
+
+from comments.models import Comment
+from commons.fragments import fragment_key
+from commons.pagecache import PageCopy, may_share_copy
+from wiki.models import Article, Revision
+
+
+def _comment_excerpt(html: str, length: int = 200) -> str:
+    """Plain text of a comment's sanitized HTML, shortened; the template escapes it."""
+    return Truncator(unescape(strip_tags(html)).strip()).chars(length)
+
+
+def _with_excerpts(comments) -> list:
+    rows = list(comments)
+    for comment in rows:
+        comment.excerpt = _comment_excerpt(comment.html)
+    return rows
+
+
+@require_safe
+def recent_changes(request: HttpRequest) -> HttpResponse:
+    """Every revision (or, ?tab=comments, every published comment) newest first.
+
+    Anonymous readers share a copy of the first pages until anything changes; a minute
+    at most, as "the last 7 days" moves on.
+    """
+    copy = PageCopy()
+    if may_share_copy(request, RECENT_PARAMS) and request.GET.get("page", "1") in RECENT_PAGES_KEPT:
+        changed = Article.objects.last_change()
+        version = changed and changed.timestamp()
+        params = urlencode(sorted(request.GET.items()))
+        copy = PageCopy(key=fragment_key("recent", version, params), timeout=60)
+        served = copy.served(request)
+        if served:
+            return served
+    return copy.keep(_render_recent_changes(request))
+
+
+RECENT_PARAMS = frozenset({"tab", "hideminor", "new", "page"})
+RECENT_PAGES_KEPT = frozenset(str(number) for number in range(1, 11))
+
+
+def _render_recent_changes(request: HttpRequest) -> HttpResponse:
+    tab = "comments" if request.GET.get("tab") == "comments" else "edits"
+    hide_minor = request.GET.get("hideminor") == "1"
+    new_only = request.GET.get("new") == "1"
+    filters = {"hideminor": "1"} if hide_minor else {}
+    if new_only:
+        filters["new"] = "1"
+    activity = None
+    if tab == "comments":
+        rows = Comment.objects.for_recent_changes()
+        extra_query = urlencode({"tab": "comments"})
+    else:
+        rows = Revision.objects.for_recent_changes()
+        if hide_minor:
+            rows = rows.without_minor()
+        if new_only:
+            rows = rows.creations()
+        extra_query = urlencode(filters)
+        activity = Revision.objects.activity_since(timezone.now() - timedelta(days=7))
+    page = Paginator(rows, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "tab": tab,
+        "page": page,
+        "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
+        "hide_minor": hide_minor,
+        "new_only": new_only,
+        "edits_query": urlencode(filters),
+        "extra_query": extra_query,
+        "activity": activity,
+    }
+    return render(request, "website/recent_changes.html", context)
+
+
+@require_safe
+def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
+    """A person's revisions (?tab=edits) or published comments (?tab=comments), with counts."""
+    person = get_object_or_404(get_user_model(), username=username)
+    tab = "comments" if request.GET.get("tab") == "comments" else "edits"
+    edits = Revision.objects.by_author(person)
+    comments = Comment.objects.by_author(person)
+    shown, other = (comments, edits) if tab == "comments" else (edits, comments)
+    page = Paginator(shown, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown_count, other_count = page.paginator.count, other.count()
+    counts = (
+        {"edits": other_count, "comments": shown_count}
+        if tab == "comments"
+        else {"edits": shown_count, "comments": other_count}
+    )
+    context = {
+        "person": person,
+        "tab": tab,
+        "page": page,
+        "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
+        "counts": counts,
+        "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+    }
+    return render(request, "website/user_contributions.html", context)
