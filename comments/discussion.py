@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F
 
 from comments.models import Comment
+from comments.permissions import can_change_comment
 from moderation.states import Status
 
 SESSION_OWN_COMMENTS = "comments_own_ids"
@@ -87,9 +88,7 @@ def discussion_pages(article) -> list[tuple[int, int]]:
     return split_into_pages(list(threads), settings.COMMENTS_PER_PAGE)
 
 
-def discussion_for(
-    article, *, user, own_ids: frozenset[int], is_moderator: bool, page_number=None
-) -> Discussion:
+def discussion_for(article, *, user, own_ids: frozenset[int], page_number=None) -> Discussion:
     """The count, one page of whole threads, and what the viewer may see and do in them.
 
     Three queries: the counts, the bounds of the pages, the page's comments.
@@ -107,13 +106,12 @@ def discussion_for(
         comments,
         user=user,
         own_ids=own_ids,
-        is_moderator=is_moderator,
         current_revision_id=article.current_revision_id,
     )
     return Discussion(count=count, page=page, events=list(_flatten(nodes)), awaiting=awaiting)
 
 
-def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id) -> list[Node]:
+def _visible_tree(comments, *, user, own_ids, current_revision_id) -> list[Node]:
     """Build the tree in memory and keep what the viewer may see.
 
     Removed comments stay as placeholders; spam and others' pending comments only as
@@ -135,7 +133,7 @@ def _visible_tree(comments, *, user, own_ids, is_moderator, current_revision_id)
         node = Node(
             comment=comment,
             shown=shown,
-            can_change=shown == "full" and (is_moderator or (user_id is not None and own)),
+            can_change=shown == "full" and can_change_comment(user, comment),
             is_own=own,
             on_old_revision=comment.revision_id is not None
             and comment.revision_id != current_revision_id,

@@ -71,9 +71,7 @@ def discussion_page(
             user.is_authenticated and Comment.objects.filter(article=article, author=user).exists()
         )
     if is_moderator or own_ids or viewer_commented:
-        discussion = discussion_for(
-            article, user=user, own_ids=own_ids, is_moderator=is_moderator, page_number=page_number
-        )
+        discussion = discussion_for(article, user=user, own_ids=own_ids, page_number=page_number)
         return discussion, render_events(
             discussion.events, article=article, discussion_open=discussion_open
         )
@@ -94,7 +92,6 @@ def _public_discussion_page(article, page_number, discussion_open: bool):
         article,
         user=AnonymousUser(),
         own_ids=frozenset(),
-        is_moderator=False,
         page_number=page_number,
     )
     html = render_events(discussion.events, article=article, discussion_open=discussion_open)
