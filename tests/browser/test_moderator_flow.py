@@ -4,6 +4,7 @@ every page on the way."""
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import screenshot
@@ -31,22 +32,23 @@ def test_moderator_approves_a_held_comment(axe_page, browser, live_server):
 
     log_in(page, "warden")
     queue_link = page.get_by_role("link", name="Moderation (1)")
-    assert queue_link.is_visible()
+    expect(queue_link).to_be_visible()
     assert_accessible(page)
 
     queue_link.click()
-    assert page.url.endswith("/moderation/")
+    page.wait_for_url("**/moderation/")
     item = page.locator(".queue-item")
-    assert item.count() == 1
+    expect(item).to_have_count(1)
     assert "Who mows the meadow in June?" in item.inner_text()
     assert "Robin" in item.inner_text()
     assert_accessible(page)
     screenshot(page, "moderation-queue")
 
     item.get_by_role("button", name="Approve").click()
-    assert "Approved" in page.locator(".messages").inner_text()
-    assert page.locator(".queue-item").count() == 0
-    assert page.get_by_role("link", name="Moderation (0)").is_visible()
+    # Playwright's expect waits for the page the click leads to; a loaded machine is slow.
+    expect(page.locator(".messages")).to_contain_text("Approved")
+    expect(page.locator(".queue-item")).to_have_count(0)
+    expect(page.get_by_role("link", name="Moderation (0)")).to_be_visible()
     assert_accessible(page)
 
     # An anonymous reader, in a fresh context with no session, now sees the comment.
