@@ -21,6 +21,7 @@ from comments.models import Comment
 from commons.fragments import fragment_key
 from commons.pagecache import PageCopy, may_share_copy
 from wiki.models import Article, Revision
+from wiki.permissions import can_edit, can_roll_back
 
 
 def _comment_excerpt(html: str, length: int = 200) -> str:
@@ -32,6 +33,21 @@ def _with_excerpts(comments) -> list:
     rows = list(comments)
     for comment in rows:
         comment.excerpt = _comment_excerpt(comment.html)
+    return rows
+
+
+def _with_tools(user, revisions) -> list:
+    """Rows that say whether this viewer may undo each one, and roll back the current ones
+    (the same for every anonymous reader, so shared copies may carry them)."""
+    rows = list(revisions)
+    for revision in rows:
+        article = revision.article
+        revision.can_undo = revision.number > 1 and can_edit(user, article)
+        revision.can_roll_back = (
+            revision.number > 1
+            and revision.pk == article.current_revision_id
+            and can_roll_back(user, article)
+        )
     return rows
 
 
@@ -81,7 +97,9 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
     context = {
         "tab": tab,
         "page": page,
-        "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
+        "rows": _with_excerpts(page.object_list)
+        if tab == "comments"
+        else _with_tools(request.user, page.object_list),
         "hide_minor": hide_minor,
         "new_only": new_only,
         "edits_query": urlencode(filters),

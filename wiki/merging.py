@@ -7,6 +7,9 @@ SequenceMatcher's blocks, anchored so that long texts stay fast). Between two
 sync points a change made by one side only is taken, a change made identically
 by both is taken once, and different changes by both are a conflict. A conflict
 gives no text: the caller shows both versions, never a text with marker lines.
+Undo is the one exception (`merge_texts_marked`): its result always goes to the
+editor, never straight to a save, so each conflict is marked there for a person
+to resolve.
 
 Edits that touch each other (no unchanged line between them) conflict, as in
 diff3 and git. The final newline is merged on its own, so adding lines after
@@ -23,7 +26,8 @@ from wiki.diffs import matching_blocks
 
 @dataclass(frozen=True)
 class MergeResult:
-    """The merged text, or None with the number of conflicting regions."""
+    """The merged text, or None, with the number of conflicting regions (which the text of
+    merge_texts_marked holds, marked)."""
 
     text: str | None
     conflicts: int
@@ -39,11 +43,27 @@ _SyncRegion = tuple[_Span, _Span, _Span]
 
 def merge_texts(*, base: str, mine: str, theirs: str) -> MergeResult:
     """Merge `mine` and `theirs`, both edited from `base`; text is None on conflict."""
-    if mine == theirs or theirs == base:
-        return MergeResult(text=mine, conflicts=0)
-    if mine == base:
-        return MergeResult(text=theirs, conflicts=0)
+    text, conflicts = _merge(base, mine, theirs, labels=None)
+    return MergeResult(text=None if conflicts else text, conflicts=conflicts)
 
+
+def merge_texts_marked(
+    *, base: str, mine: str, theirs: str, mine_label: str, theirs_label: str
+) -> MergeResult:
+    """As merge_texts, but a conflict gives a text too: each conflicting region holds both
+    sides, mine first, between marker lines that name them (`mine_label`, `theirs_label`)
+    and count the conflicts. For an editor to resolve before saving, never to save as is."""
+    text, conflicts = _merge(base, mine, theirs, labels=(mine_label, theirs_label))
+    return MergeResult(text=text, conflicts=conflicts)
+
+
+def _merge(base: str, mine: str, theirs: str, *, labels: tuple[str, str] | None) -> tuple[str, int]:
+    """The merged text and how many regions conflict; conflicts are left out of the text,
+    or marked in it when `labels` name the two sides."""
+    if mine == theirs or theirs == base:
+        return mine, 0
+    if mine == base:
+        return theirs, 0
     base_lines, base_eol = _split(base)
     mine_lines, mine_eol = _split(mine)
     theirs_lines, theirs_eol = _split(theirs)
@@ -61,18 +81,35 @@ def merge_texts(*, base: str, mine: str, theirs: str) -> MergeResult:
             merged += ours
         else:
             conflicts += 1
+            if labels is not None:
+                merged += _marked(conflicts, ours, others, labels)
         merged += base_lines[b1:b2]
         base_at, mine_at, theirs_at = b2, m2, t2
-
-    if conflicts:
-        return MergeResult(text=None, conflicts=conflicts)
 
     # A boolean cannot conflict: if both sides changed it, they agree.
     ends_with_newline = mine_eol if mine_eol != base_eol else theirs_eol
     text = "".join(merged)
     if not ends_with_newline and text.endswith("\n"):
         text = text[:-1]
-    return MergeResult(text=text, conflicts=0)
+    return text, conflicts
+
+
+def _marked(number: int, ours: list[str], others: list[str], labels: tuple[str, str]) -> list[str]:
+    """Conflict `number`: both sides between marker lines in the style of diff3 and git."""
+    mine_label, theirs_label = labels
+    return [
+        f"{CONFLICT_START} conflict {number}: {mine_label}\n",
+        *ours,
+        f"{CONFLICT_SEPARATOR} {theirs_label}\n",
+        *others,
+        f"{CONFLICT_END} end of conflict {number}\n",
+    ]
+
+
+# The marker lines' openings: seven characters, as diff3 and git write them.
+CONFLICT_START = "<" * 7
+CONFLICT_SEPARATOR = "=" * 7
+CONFLICT_END = ">" * 7
 
 
 def _split(text: str) -> tuple[list[str], bool]:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from commons.roles import can_moderate
+from moderation.trust import is_trusted
 from wiki.models import Article, ArticleRedirect, Revision
 
 
@@ -55,6 +56,20 @@ def can_edit_once_signed_in(user, article: Article) -> bool:
 
 def can_move(user, article: Article) -> bool:
     return user.is_authenticated and can_edit(user, article)
+
+
+def can_roll_back(user, article: Article) -> bool:
+    """Moderators and trusted users revert a run of someone's edits in one click, on an
+    article they may edit."""
+    return user.is_authenticated and can_edit(user, article) and _rolls_back(user)
+
+
+def _rolls_back(user) -> bool:
+    # Cached on the user, as can_moderate is: a listing asks for every row.
+    cached = getattr(user, "_wiki_rolls_back", None)
+    if cached is None:
+        cached = user._wiki_rolls_back = can_moderate(user) or is_trusted(user)
+    return cached
 
 
 def can_read_revision(user, revision: Revision) -> bool:
@@ -106,6 +121,19 @@ def get_article_for_revert_or_404(user, slug: str) -> Article:
     """The article at `slug`, which `user` may revert (edit); refusals as for editing."""
     article = get_article_or_404(slug)
     _check(user, article, can_edit(user, article))
+    return article
+
+
+def get_article_for_rollback_or_404(user, slug: str) -> Article:
+    """The article at `slug`, whose latest edits `user` may roll back; refusals as for
+    editing, and PermissionDenied for an editor who is neither moderator nor trusted."""
+    article = get_article_or_404(slug)
+    if not can_roll_back(user, article):
+        _check(user, article, can_edit(user, article))
+        raise PermissionDenied(
+            "Only moderators and trusted users can roll back edits. You can still undo an "
+            "edit, or revert to an earlier revision, from the article's history."
+        )
     return article
 
 

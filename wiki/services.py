@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -25,8 +25,9 @@ from moderation.trust import is_trusted
 from wiki import tasks
 from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
-from wiki.merging import merge_texts
+from wiki.merging import merge_texts, merge_texts_marked
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
+from wiki.permissions import MAX_REVISION_NUMBER
 from wiki.querysets import article_scope
 from wiki.search import search_fields
 from wiki.slugs import slug_for
@@ -388,6 +389,129 @@ def revert_article(
         is_minor=False,
         contributor=contributor,
         base_number=current.number,
+    )
+
+
+class NothingToUndo(Exception):
+    """The revision made no change that could be taken out of the current text."""
+
+
+@dataclass(frozen=True)
+class Undo:
+    """The current text with one revision's change taken out, for an editor to review.
+
+    `conflicts` counts the places where later edits changed the same lines: each is
+    marked in `source` (wiki.merging.merge_texts_marked) for the editor to resolve.
+    """
+
+    revision: Revision
+    source: str
+    conflicts: int
+    summary: str
+    base_number: int
+
+
+def prepare_undo(*, article: Article, number: int, contributor: Contributor) -> Undo:
+    """Take revision `number`'s change out of the current text, three-way; saves nothing.
+
+    The result goes to the edit page, which saves it through save_edit from the current
+    revision like any edit. Raises Revision.DoesNotExist, NothingToUndo, and
+    PermissionDenied when the text of a revision it needs is hidden from `contributor`.
+    """
+    if number == 1:
+        raise NothingToUndo(
+            "Revision 1 created the article: there is no earlier text to go back to."
+        )
+    if not 1 < number <= MAX_REVISION_NUMBER:
+        raise Revision.DoesNotExist
+    pair = {
+        revision.number: revision
+        for revision in article.revisions.defer("html").filter(number__in=(number - 1, number))
+    }
+    if len(pair) != 2:
+        raise Revision.DoesNotExist
+    before, undone = pair[number - 1], pair[number]
+    if (before.is_hidden or undone.is_hidden) and not _moderates(contributor):
+        raise PermissionDenied(
+            "A moderator has hidden the text of that revision or the one before it, so only "
+            "moderators can undo it."
+        )
+    if before.source == undone.source:
+        raise NothingToUndo(
+            f"Revision {number} did not change the text (it changed only the title, or "
+            "nothing), so there is no change to undo."
+        )
+    current = article.current_revision
+    merged = merge_texts_marked(
+        base=undone.source,
+        mine=current.source,
+        theirs=before.source,
+        mine_label=f"the current text (revision {current.number})",
+        theirs_label=f"the text before revision {number}",
+    )
+    if merged.text == current.source:
+        raise NothingToUndo(
+            f"Revision {number}'s change is no longer in the current text: it was already "
+            "undone or replaced by later edits."
+        )
+    return Undo(
+        revision=undone,
+        source=merged.text,
+        conflicts=merged.conflicts,
+        summary=f"Undo revision {number} by {undone.author_name}",
+        base_number=current.number,
+    )
+
+
+class NothingToRollBack(Exception):
+    """There is no revision to roll back to, or the edits are no longer the latest."""
+
+
+def _by_same_author(revision: Revision) -> Q:
+    """Revisions by whoever made `revision`: the same account, or, signed out, the same
+    address (or, without one, the same name)."""
+    if revision.author_id is not None:
+        return Q(author_id=revision.author_id)
+    if revision.author_ip:
+        return Q(author__isnull=True, author_ip=revision.author_ip)
+    return Q(author__isnull=True, author_ip__isnull=True, author_name=revision.author_name)
+
+
+@transaction.atomic
+def rollback_article(
+    *, article: Article, contributor: Contributor, seen_number: int | None = None
+) -> Revision:
+    """Revert the run of latest edits by the current revision's author to the last
+    revision by someone else, as one new revision (revert_article); for moderators and
+    trusted users.
+
+    `seen_number` is the revision the caller saw as current: when someone other than its
+    author has edited since, NothingToRollBack says so and nothing is saved.
+    """
+    if not (_moderates(contributor) or is_trusted(contributor.user)):
+        raise PermissionDenied("Only moderators and trusted users can roll back edits.")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    _check_editable(article, contributor)
+    current = Revision.objects.defer("source", "html").get(pk=article.current_revision_id)
+    by_author = _by_same_author(current)
+    if seen_number is not None and seen_number != current.number:
+        run = article.revisions.filter(number__gte=seen_number)
+        if seen_number > current.number or run.exclude(by_author).exists():
+            raise NothingToRollBack(
+                f"Someone else has edited since revision {seen_number}, which is no longer "
+                "current: look at the history again before rolling back."
+            )
+    target = article.revisions.exclude(by_author).order_by("-number").only("number").first()
+    if target is None:
+        raise NothingToRollBack(
+            f"Every revision of “{article.title}” is by {current.author_name}: there is no "
+            "revision by someone else to roll back to."
+        )
+    return revert_article(
+        article=article,
+        number=target.number,
+        contributor=contributor,
+        summary=f"Rolled back edits by {current.author_name} to revision {target.number}",
     )
 
 

@@ -29,3 +29,41 @@ def test_page_queries_do_not_grow_with_revisions(client, user, signed_in, page):
     many = queries_for(client, page.format(slug=big.slug))
     assert few == many
     assert many <= 8
+
+
+@pytest.fixture
+def viewer(request, user, moderator, settings):
+    """Who looks: an editor, a trusted user (rollback by trust) or a moderator."""
+    if request.param == "trusted":
+        settings.MODERATION_TRUSTED_CONTRIBUTIONS = 1
+        make_article(title="Earned trust", texts=["mine\n"], user=user)
+    return moderator if request.param == "moderator" else user
+
+
+@pytest.mark.parametrize("viewer", ["editor", "trusted", "moderator"], indirect=True)
+@pytest.mark.parametrize(
+    "page",
+    ["/wiki/{slug}/history/", "/recent/", "/wiki/{slug}/diff/1/2/", "/wiki/{slug}/undo/2/"],
+)
+def test_undo_and_rollback_links_cost_no_query_per_row(client, other_user, viewer, page):
+    """History, diffs and recent changes show undo on every row and rollback on current
+    revisions; the undo page merges three texts: none of it grows with the history."""
+    client.force_login(viewer)
+    small = make_article(title="Small", texts=["one\n", "two\n"], user=other_user)
+    few = queries_for(client, page.format(slug=small.slug))
+    big = make_article(title="Big", texts=[f"text {i}\n" for i in range(60)], user=other_user)
+    for number in range(10):
+        make_article(title=f"Also edited {number}", texts=["a\n", "b\n"], user=other_user)
+    many = queries_for(client, page.format(slug=big.slug))
+    assert few == many
+    assert many <= UNDO_BUDGETS[page]
+
+
+# With an untrusted editor looking, the most any viewer costs: the rollback link asks
+# whether the viewer is trusted (moderation.trust counts their contributions), once a page.
+UNDO_BUDGETS = {
+    "/wiki/{slug}/history/": 8,
+    "/recent/": 8,
+    "/wiki/{slug}/diff/1/2/": 9,
+    "/wiki/{slug}/undo/2/": 6,
+}

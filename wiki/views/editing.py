@@ -1,12 +1,15 @@
-"""Editing an article: the form, its preview, saving, and the conflict screen."""
+"""Editing an article: the form, its preview, saving, the conflict screen, and undoing one
+revision (the edit form, holding the current text with that revision's change taken out)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from commons import ratelimit
 from commons.http import form_body_is_utf8
@@ -15,6 +18,7 @@ from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import EditForm
 from wiki.markup import TooComplexToRender, render_markdown
+from wiki.models import Revision
 from wiki.permissions import get_article_for_edit_or_404
 from wiki.views.common import answers_refusals, cannot_change, contributor_for
 
@@ -103,6 +107,33 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(revision.article)
 
 
+@require_safe
+@answers_refusals()
+def article_undo(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The edit page with revision `number`'s change taken out of the current text; the
+    editor reviews it and saves through article_edit, from the current revision."""
+    article = get_article_for_edit_or_404(request.user, slug)
+    try:
+        undo = services.prepare_undo(
+            article=article, number=number, contributor=contributor_for(request)
+        )
+    except Revision.DoesNotExist:
+        raise Http404("No such revision.") from None
+    except services.NothingToUndo as nothing:
+        messages.info(request, str(nothing))
+        return redirect("wiki:history", slug=article.slug)
+    form = EditForm(
+        initial={"source": undo.source, "summary": undo.summary, "base_number": undo.base_number},
+        creating=False,
+    )
+    context = {
+        "undo": undo,
+        "form_action": reverse("wiki:edit", kwargs={"slug": article.slug}),
+        "changes": diff_texts(article.current_revision.source, undo.source),
+    }
+    return _render_edit(request, article, article.slug, form, extra=context)
+
+
 # The same words as the article page and the moderation queue ("live, awaiting review").
 AWAITING_REVIEW = (
     "It is live, awaiting review: until a moderator or the spam check accepts it, search "
@@ -110,8 +141,10 @@ AWAITING_REVIEW = (
 )
 
 
-def _render_edit(request, article, slug, form, *, preview=None, status=200) -> HttpResponse:
-    context = {"article": article, "slug": slug, "form": form, "preview": preview}
+def _render_edit(
+    request, article, slug, form, *, preview=None, status=200, extra=None
+) -> HttpResponse:
+    context = {"article": article, "slug": slug, "form": form, "preview": preview, **(extra or {})}
     return render(request, "wiki/article_edit.html", context, status=status)
 
 

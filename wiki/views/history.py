@@ -1,4 +1,5 @@
-"""An article's history: its revisions, one revision, diffs between two, and revert."""
+"""An article's history: its revisions, one revision, diffs between two, revert and
+rollback."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from commons import ratelimit
 from wiki import services
 from wiki.diffs import diff_texts
 from wiki.forms import CompareForm
@@ -22,7 +24,9 @@ from wiki.permissions import (
     can_move,
     can_read_history,
     can_read_revision,
+    can_roll_back,
     get_article_for_revert_or_404,
+    get_article_for_rollback_or_404,
     get_article_or_404,
     get_revision_or_404,
     get_sources_or_404,
@@ -65,6 +69,8 @@ def article_history(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": can_edit(request.user, article),
         "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "can_move": can_move(request.user, article),
+        # Only signed-in viewers may: never in the copy anonymous readers share.
+        "can_roll_back": can_roll_back(request.user, article),
     }
     response = render(request, "wiki/article_history.html", context)
     return copy.keep(response, store=requested == str(page.number))  # not every ?page=junk
@@ -114,6 +120,8 @@ def revision_diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpRespon
         "right_label": f"Revision {new.number}",
         "can_edit": can_edit(request.user, article),
         "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
+        "is_one_change": old.number == new.number - 1,
+        "can_roll_back": can_roll_back(request.user, article),
     }
     return copy.keep(render(request, "wiki/revision_diff.html", context))
 
@@ -152,4 +160,36 @@ def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse
     messages.success(
         request, f"Reverted to revision {number}: saved as revision {revision.number}."
     )
+    return redirect(article)
+
+
+@require_POST
+@answers_refusals(sign_in=False)
+def article_rollback(request: HttpRequest, slug: str) -> HttpResponse:
+    """One click: the current author's run of latest edits reverted (services.rollback_article).
+    `revision` is the revision the viewer saw as current."""
+    article = get_article_for_rollback_or_404(request.user, slug)
+    seen = request.POST.get("revision", "")
+    seen_number = int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None
+    if not ratelimit.allow("edits", ratelimit.identities_for(request), settings.EDITS_RATE_LIMIT):
+        messages.error(
+            request,
+            "You are saving faster than we allow. Nothing was rolled back: please wait "
+            "a minute and try again.",
+        )
+        return redirect("wiki:history", slug=article.slug)
+    try:
+        revision = services.rollback_article(
+            article=article, contributor=contributor_for(request), seen_number=seen_number
+        )
+    except TooComplexToRender as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("wiki:history", slug=article.slug)
+    except (services.NothingToRollBack, services.NothingChanged) as nothing:
+        messages.info(request, str(nothing))
+        return redirect("wiki:history", slug=article.slug)
+    except (services.ArticleArchived, services.ArticleLocked):
+        article.refresh_from_db(fields=["is_locked", "archived_at"])
+        return cannot_change(request, article)
+    messages.success(request, f"{revision.summary}: saved as revision {revision.number}.")
     return redirect(article)
