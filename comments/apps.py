@@ -7,7 +7,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from comments.models import Comment
-        from comments.moderation import CommentAdapter
+        from comments.moderation import CommentAdapter, accepted_comments
         from comments.sections import DiscussionSection
         from moderation.registry import register
         from moderation.trust import register_contribution_counter
@@ -15,6 +15,4 @@ class CommentsConfig(AppConfig):
 
         register(Comment, CommentAdapter())
         register_section(DiscussionSection())
-        register_contribution_counter(
-            lambda user: Comment.objects.published().filter(author=user).count()
-        )
+        register_contribution_counter(accepted_comments)

@@ -1,7 +1,9 @@
 """How moderation sees a comment (the adapter of moderation.registry)."""
 
+from collections.abc import Collection
+
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 
 from comments.events import CommentPublished
 from comments.models import Comment
@@ -13,7 +15,26 @@ from moderation.states import Status
 from wiki.services import article_changed
 
 
+def accepted_comments(user_ids: Collection[int]) -> dict[int, int]:
+    """Each user's published comments, in one query: the discussion's contribution
+    counter (moderation.trust)."""
+    rows = (
+        Comment.objects.published()
+        .filter(author_id__in=user_ids)
+        .order_by()
+        .values("author_id")
+        .annotate(comments=Count("id"))
+    )
+    return {row["author_id"]: row["comments"] for row in rows}
+
+
 class CommentAdapter:
+    kinds = {"comment": "Comments"}
+
+    def kind_filter(self, kind: str) -> Q:
+        """Replies are comments too."""
+        return Q()
+
     def submission(self, comment: Comment) -> Submission:
         article = comment.article
         fields = {
@@ -78,4 +99,5 @@ class CommentAdapter:
             author_ip=comment.author_ip,
             author_email=comment.author_email,
             created_at=comment.created_at,
+            author=comment.author,
         )

@@ -1,6 +1,9 @@
 """Site-wide roles, shared by every app (moderation included, which knows no wiki code)."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
 
@@ -15,6 +18,18 @@ def can_moderate(user) -> bool:
         cached = user.groups.filter(name=settings.WIKI_MODERATORS_GROUP).exists()
         user._commons_is_moderator = cached
     return cached
+
+
+def moderator_ids(users: Iterable) -> set[int]:
+    """The ids of the accounts among `users` that can_moderate(), in one query for them all."""
+    users = list(users)
+    found = {user.pk for user in users if user.is_superuser}
+    if users:
+        members = get_user_model().objects.filter(
+            pk__in=[user.pk for user in users], groups__name=settings.WIKI_MODERATORS_GROUP
+        )
+        found.update(members.values_list("pk", flat=True))
+    return found
 
 
 def require_moderator(user) -> None:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from moderation import registry
 from moderation.models import ModerationCase
 
 QUEUE_TABS: dict[str, str] = {
@@ -13,19 +14,51 @@ QUEUE_TABS: dict[str, str] = {
 DEFAULT_TAB = "review"
 
 
+QUEUE_SORTS: dict[str, str] = {"oldest": "Oldest first", "newest": "Newest first"}
+
+
+def default_sort(tab: str) -> str:
+    """The review tab serves the longest waiting first; the others, the latest first."""
+    return "oldest" if tab == DEFAULT_TAB else "newest"
+
+
 class ReturnToForm(forms.Form):
-    """Where the moderator was in the queue, to go back there after an action."""
+    """Where the moderator was in the queue (tab, filter, order, page): read from the
+    queue's address and sent back by its actions. A bad value is dropped for its default."""
 
     tab = forms.ChoiceField(choices=list(QUEUE_TABS.items()), required=False)
+    kind = forms.ChoiceField(choices=lambda: list(registry.kinds().items()), required=False)
+    sort = forms.ChoiceField(choices=list(QUEUE_SORTS.items()), required=False)
     page = forms.IntegerField(min_value=1, required=False)
 
+    def _valid(self, name: str):
+        return getattr(self, "cleaned_data", {}).get(name)  # valid fields, even if others are not
+
+    @property
+    def tab_key(self) -> str:
+        return self._valid("tab") or DEFAULT_TAB
+
+    @property
+    def kind_key(self) -> str:
+        """A registered kind, or "" for every kind."""
+        return self._valid("kind") or ""
+
+    @property
+    def sort_key(self) -> str:
+        return self._valid("sort") or default_sort(self.tab_key)
+
+    def filter_query(self, **changes: str) -> dict[str, object]:
+        """The tab, kind and order as a query string keeps them (defaults left out), with
+        `changes` applied: what every link and form of the queue carries."""
+        chosen = {"tab": self.tab_key, "kind": self.kind_key, "sort": self.sort_key, **changes}
+        defaults = {"tab": DEFAULT_TAB, "kind": "", "sort": default_sort(chosen["tab"])}
+        return {name: value for name, value in chosen.items() if value != defaults[name]}
+
     def return_query(self) -> dict[str, object]:
-        data = getattr(self, "cleaned_data", {})  # the valid fields, even if others are not
-        query: dict[str, object] = {}
-        if data.get("tab") and data["tab"] != DEFAULT_TAB:
-            query["tab"] = data["tab"]
-        if data.get("page") and data["page"] > 1:
-            query["page"] = data["page"]
+        query = self.filter_query()
+        page = self._valid("page")
+        if page and page > 1:
+            query["page"] = page
         return query
 
 

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commons.undeletable import UndeletableModel, UndeletableQuerySet
+from moderation import registry
 from moderation.akismet import Verdict
 from moderation.states import Status
 
@@ -52,6 +53,29 @@ class CaseQuerySet(UndeletableQuerySet):
         return self.exclude(
             status=Status.PUBLISHED, state__in=[CheckState.CHECKED, CheckState.DECIDED]
         )
+
+    def awaiting_review_of(self, model, pk: OuterRef | None = None) -> Exists:
+        """An expression: the row of `model` with this `pk` (by default the outer query's
+        row) has a case no person or check has accepted yet. No case at all means a trusted
+        author's content, accepted on save."""
+        return Exists(
+            self.not_accepted().filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id=OuterRef("pk") if pk is None else pk,
+            )
+        )
+
+    def of_kind(self, kind: str):
+        """Cases whose content is of `kind` (moderation.registry.kinds()); none for an
+        unknown kind. One database filter, so the queue's pages stay right."""
+        found = registry.filter_for_kind(kind)
+        if found is None:
+            return self.none()
+        model, rows = found
+        cases = self.filter(content_type=ContentType.objects.get_for_model(model))
+        if rows:
+            cases = cases.filter(object_id__in=model._default_manager.filter(rows).values("pk"))
+        return cases
 
     def spam(self):
         return self.filter(status=Status.SPAM).exclude(verdict=Verdict.DISCARD, decided_by=None)

@@ -7,11 +7,12 @@ calls the adapter, so it knows no comment or revision fields.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from moderation.akismet import Submission
 
@@ -29,9 +30,18 @@ class Summary:
     author_email: str
     created_at: object
     diff_url: str = ""
+    author: object = None  # the author's account, None for anonymous writers
 
 
 class ContentAdapter(Protocol):
+    # The kinds of content this model holds, key -> label (the queue filters by them),
+    # e.g. {"comment": "Comments"}; keys are unique across adapters.
+    kinds: Mapping[str, str]
+
+    def kind_filter(self, kind: str) -> Q:
+        """The rows of this model that are of `kind` (one of `kinds`), as a filter on the
+        model: Q() when every row is."""
+
     def submission(self, obj) -> Submission:
         """Akismet's fields for this content (only the text an edit added)."""
 
@@ -92,6 +102,20 @@ def prefetch_for_summaries(objs: Iterable) -> None:
         hook = getattr(_adapters.get(model), "prefetch", None)
         if hook is not None:
             hook(group)
+
+
+def kinds() -> dict[str, str]:
+    """Every registered kind of content, key -> label, in the order apps registered them."""
+    return {key: label for adapter in _adapters.values() for key, label in adapter.kinds.items()}
+
+
+def filter_for_kind(kind: str) -> tuple[type, Q] | None:
+    """The model holding content of `kind` and the filter on it that picks that kind
+    (Q() for all its rows), or None when `kind` is not registered."""
+    for model, adapter in _adapters.items():
+        if kind in adapter.kinds:
+            return model, adapter.kind_filter(kind)
+    return None
 
 
 def content_type_for(obj) -> ContentType:

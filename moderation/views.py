@@ -23,11 +23,12 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from commons.roles import require_moderator
-from moderation import services
-from moderation.forms import DEFAULT_TAB, QUEUE_TABS, BulkActionForm, ReturnToForm
+from moderation import registry, services
+from moderation.forms import QUEUE_SORTS, QUEUE_TABS, BulkActionForm, ReturnToForm, default_sort
 from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent, ReviewReason
 from moderation.registry import Summary, adapter_for, prefetch_for_summaries
 from moderation.states import IllegalMove, Status
+from moderation.trust import Standing, standings
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,23 @@ def moderators_only(view):
     return wrapped
 
 
-def _tab_cases(tab: str) -> QuerySet[ModerationCase]:
-    cases = ModerationCase.objects
+def _tab_cases(tab: str, *, kind: str, sort: str) -> QuerySet[ModerationCase]:
+    """The tab's cases of `kind` ("" for all) in the chosen order ("oldest" or "newest":
+    by when they came in, or, on the decided tab, by when they were decided)."""
+    cases = ModerationCase.objects.all()
+    if kind:
+        cases = cases.of_kind(kind)
     if tab == "spam":
-        return cases.spam().order_by("-created_at", "-id")
-    if tab == "discarded":
-        return cases.discarded().order_by("-created_at", "-id")
-    if tab == "decided":
-        return cases.recently_decided().order_by("-decided_at", "-id")
-    return cases.needs_review().order_by("created_at", "id")  # the longest waiting first
+        cases = cases.spam()
+    elif tab == "discarded":
+        cases = cases.discarded()
+    elif tab == "decided":
+        cases = cases.recently_decided()
+    else:
+        cases = cases.needs_review()
+    field = "decided_at" if tab == "decided" else "created_at"
+    order = (field, "id") if sort == "oldest" else (f"-{field}", "-id")
+    return cases.order_by(*order)
 
 
 def _for_queue(cases: QuerySet[ModerationCase]) -> QuerySet[ModerationCase]:
@@ -87,6 +96,7 @@ class QueueItem:
     summary: Summary | None
     events: list[ModerationEvent] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    standing: Standing | None = None  # the author's, None for anonymous writers
 
     @property
     def can_approve(self) -> bool:
@@ -128,9 +138,21 @@ def _describe(case: ModerationCase, summary: Summary | None) -> str:
     return f"the {summary.kind} by {summary.author_name} on “{summary.title}”"
 
 
-def _tabs(current: str, counts: dict[str, int]) -> list[dict[str, object]]:
+def _tabs(
+    current: str, counts: dict[str, int], where: ReturnToForm | None = None
+) -> list[dict[str, object]]:
+    """The queue's tabs; each keeps the kind filter of `where`, in its own default order."""
+    if where is None:
+        where = ReturnToForm({})
+        where.is_valid()
     return [
-        {"key": key, "label": label, "count": counts.get(key), "current": key == current}
+        {
+            "key": key,
+            "label": label,
+            "count": counts.get(key),
+            "current": key == current,
+            "url": _queue_url(where.filter_query(tab=key, sort=default_sort(key))),
+        }
         for key, label in QUEUE_TABS.items()
     ]
 
@@ -143,19 +165,23 @@ def _queue_url(query: dict[str, object]) -> str:
 @require_safe
 @moderators_only
 def queue(request: HttpRequest) -> HttpResponse:
-    tab = request.GET.get("tab", DEFAULT_TAB)
-    if tab not in QUEUE_TABS:
-        tab = DEFAULT_TAB
-    paginator = Paginator(_for_queue(_tab_cases(tab)), settings.WIKI_LISTING_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    """One tab of the queue, filtered by kind and ordered as asked (bad values: defaults),
+    each item with its author's standing; a fixed number of queries whatever the page."""
+    where = ReturnToForm(request.GET)
+    where.is_valid()
+    tab, kind, sort = where.tab_key, where.kind_key, where.sort_key
+    cases = _for_queue(_tab_cases(tab, kind=kind, sort=sort))
+    page = Paginator(cases, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     summaries = _summaries(cases)
+    by_author = standings(summary.author for summary in summaries.values() if summary)
     items = [
         QueueItem(
             case=case,
             summary=summaries[case.pk],
             events=list(case.events.all()),
             flags=list(case.flags.all()),
+            standing=_standing_of(summaries[case.pk], by_author),
         )
         for case in cases
     ]
@@ -164,16 +190,28 @@ def queue(request: HttpRequest) -> HttpResponse:
         "spam": ModerationCase.objects.spam().count(),
         "discarded": ModerationCase.objects.discarded().count(),
     }
+    kinds = registry.kinds()
     context = {
         "tab": tab,
         "tab_label": QUEUE_TABS[tab],
-        "tabs": _tabs(tab, counts),
+        "tabs": _tabs(tab, counts, where),
+        "kind": kind,
+        "kind_label": kinds.get(kind, ""),
+        "kinds": kinds,
+        "sort": sort,
+        "sorts": QUEUE_SORTS,
         "page": page,
         "items": items,
-        "extra_query": urlencode({"tab": tab}) if tab != DEFAULT_TAB else "",
+        "extra_query": urlencode(where.filter_query()),
+        "all_kinds_url": _queue_url(where.filter_query(kind="")),
         "moderation_waiting": counts["review"],  # the header's count, not counted twice
     }
     return render(request, "moderation/queue.html", context)
+
+
+def _standing_of(summary: Summary | None, by_author: dict[int, Standing]) -> Standing | None:
+    author = summary.author if summary else None
+    return by_author.get(author.pk) if author is not None else None
 
 
 def _act(request: HttpRequest, case: ModerationCase, action: str) -> bool:
@@ -222,7 +260,9 @@ def mark_spam(request: HttpRequest, pk: int) -> HttpResponse:
 @moderators_only
 def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST)
-    if not form.is_valid():
+    form.is_valid()
+    # Only what to do and to what can stop the action; a bad tab, kind or order is dropped.
+    if "action" in form.errors or "cases" in form.errors:
         for name in ("action", "cases"):
             for error in form.errors.get(name, []):
                 messages.error(request, error)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from comments.models import Comment
 from commons.fragments import fragment_key
 from commons.pagecache import PageCopy, may_share_copy
+from commons.roles import can_moderate
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -78,9 +79,13 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
     tab = "comments" if request.GET.get("tab") == "comments" else "edits"
     hide_minor = request.GET.get("hideminor") == "1"
     new_only = request.GET.get("new") == "1"
+    # Patrol, for moderators only; never in RECENT_PARAMS, so never in a shared copy.
+    unchecked_only = request.GET.get("unchecked") == "1" and can_moderate(request.user)
     filters = {"hideminor": "1"} if hide_minor else {}
     if new_only:
         filters["new"] = "1"
+    if unchecked_only:
+        filters["unchecked"] = "1"
     activity = None
     if tab == "comments":
         rows = Comment.objects.for_recent_changes()
@@ -91,6 +96,8 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
             rows = rows.without_minor()
         if new_only:
             rows = rows.creations()
+        if unchecked_only:
+            rows = rows.unchecked()
         extra_query = urlencode(filters)
         activity = Revision.objects.activity_since(timezone.now() - timedelta(days=7))
     page = Paginator(rows, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -102,6 +109,7 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
         else _with_tools(request.user, page.object_list),
         "hide_minor": hide_minor,
         "new_only": new_only,
+        "unchecked_only": unchecked_only,
         "edits_query": urlencode(filters),
         "extra_query": extra_query,
         "activity": activity,

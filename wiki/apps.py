@@ -11,12 +11,10 @@ class WikiConfig(AppConfig):
         from moderation.registry import register
         from moderation.trust import register_contribution_counter
         from wiki.models import Revision
-        from wiki.moderation import RevisionAdapter
+        from wiki.moderation import RevisionAdapter, accepted_edits
         from wiki.slugs import CanonicalSlugConverter
 
         # Before any URLconf is loaded: every /wiki/<slug>/ route takes canonical slugs only.
         register_converter(CanonicalSlugConverter, "wikislug")
         register(Revision, RevisionAdapter())
-        register_contribution_counter(
-            lambda user: Revision.objects.visible().filter(author=user).count()
-        )
+        register_contribution_counter(accepted_edits)

@@ -6,9 +6,10 @@ accepts them; a spam verdict on the current revision restores the previous text
 """
 
 import difflib
+from collections.abc import Collection
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, Q, prefetch_related_objects
 from django.urls import reverse
 
 from moderation.akismet import Submission
@@ -46,7 +47,26 @@ def _previous(revision: Revision) -> Revision | None:
     return revision.article.revisions.filter(number__lt=revision.number).order_by("-number").first()
 
 
+def accepted_edits(user_ids: Collection[int]) -> dict[int, int]:
+    """Each user's edits that stand (not hidden by a moderator or as spam), in one query:
+    the wiki's contribution counter (moderation.trust)."""
+    rows = (
+        Revision.objects.visible()
+        .filter(author_id__in=user_ids)
+        .order_by()
+        .values("author_id")
+        .annotate(edits=Count("id"))
+    )
+    return {row["author_id"]: row["edits"] for row in rows}
+
+
 class RevisionAdapter:
+    kinds = {"edit": "Edits", "new-article": "New articles"}
+
+    def kind_filter(self, kind: str) -> Q:
+        """A new article is its first revision; every later one is an edit."""
+        return Q(number=1) if kind == "new-article" else Q(number__gt=1)
+
     def submission(self, revision: Revision) -> Submission:
         previous = _previous(revision)
         author = revision.author
@@ -138,4 +158,5 @@ class RevisionAdapter:
             author_email=revision.author.email if revision.author else "",
             created_at=revision.created_at,
             diff_url=diff_url,
+            author=revision.author,
         )

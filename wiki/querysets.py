@@ -3,11 +3,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Count,
-    Exists,
     ExpressionWrapper,
     IntegerField,
     Max,
@@ -62,11 +60,8 @@ class ArticleQuerySet(UndeletableQuerySet):
         yet (it is live, but search engines are asked to keep it out of their indexes)."""
         revision_model = self.model._meta.get_field("current_revision").related_model
         return self.annotate(
-            awaiting_review=Exists(
-                ModerationCase.objects.not_accepted().filter(
-                    content_type=ContentType.objects.get_for_model(revision_model),
-                    object_id=OuterRef("current_revision_id"),
-                )
+            awaiting_review=ModerationCase.objects.awaiting_review_of(
+                revision_model, OuterRef("current_revision_id")
             )
         )
 
@@ -188,6 +183,12 @@ class RevisionQuerySet(UndeletableQuerySet):
     def creations(self) -> RevisionQuerySet:
         """First revisions: the articles' creations."""
         return self.filter(number=1)
+
+    def unchecked(self) -> RevisionQuerySet:
+        """Revisions no person or check has accepted yet (patrol): the rule of the article
+        page's `awaiting_review`, per revision, in the same query. A trusted author's
+        revision has no case and counts as checked."""
+        return self.filter(ModerationCase.objects.awaiting_review_of(self.model))
 
     def activity_since(self, since: datetime) -> dict[str, int]:
         """How many edits to live articles since `since`, and by how many people (one
