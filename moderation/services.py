@@ -15,6 +15,7 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from commons.celery import send_after_commit
 from commons.roles import require_moderator
 from moderation import akismet
 from moderation.akismet import Verdict
@@ -33,15 +34,6 @@ from moderation.states import Status, check_move, decisions_from
 logger = logging.getLogger(__name__)
 
 MISCONFIGURED_CACHE_KEY = "moderation:akismet-misconfigured"
-
-
-def _enqueue(task, *args) -> None:
-    """Send a task after commit; if the broker is down, log it: the sweeper sends it later."""
-
-    def send_task() -> None:
-        task.delay(*args)
-
-    transaction.on_commit(send_task, robust=True)
 
 
 def case_for(content, *, lock: bool = False) -> ModerationCase | None:
@@ -141,7 +133,7 @@ def recheck(*, content, actor, reason: str) -> ModerationCase | None:
         case.verdict = Verdict.NONE
         case.queued_at = timezone.now()
         if configured:
-            _enqueue(check_content, case.pk)
+            send_after_commit(check_content, case.pk)
     case.save()
     return case
 
@@ -301,7 +293,7 @@ def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationC
     _accept(case, content, actor_kind=Actor.MODERATOR, actor=moderator, reason=reason or "Approved")
     _decide(case, moderator)
     if case.verdict in (Verdict.SPAM, Verdict.DISCARD) and case.ham_submitted_at is None:
-        _enqueue(send_feedback, case.pk, "ham")
+        send_after_commit(send_feedback, case.pk, "ham")
     return case
 
 
@@ -323,7 +315,7 @@ def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> Moderatio
     )
     _decide(case, moderator)
     if was_published and case.spam_submitted_at is None:
-        _enqueue(send_feedback, case.pk, "spam")
+        send_after_commit(send_feedback, case.pk, "spam")
     return case
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
+from commons.celery import send_after_commit
 from moderation.states import Status
 from notifications import tasks
 from notifications.models import Preference, Subscription, Watch
@@ -42,12 +43,7 @@ def subscribe_anonymous(*, comment: Comment, email: str) -> Subscription:
         comment=comment, email=email.strip()[:254]
     )
     if created and comment.status == Status.PUBLISHED:
-
-        def send_task() -> None:
-            tasks.send_confirmation_mail.delay(subscription.pk)
-
-        # A broker that is down loses only this e-mail, logged.
-        transaction.on_commit(send_task, robust=True)
+        send_after_commit(tasks.send_confirmation_mail, subscription.pk)
     return subscription
 
 

@@ -17,6 +17,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from commons import events
+from commons.celery import send_after_commit
 from commons.pagecache import note_version
 from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
@@ -230,13 +231,9 @@ def _rewrite_links(article: Article, slugs: frozenset[str]) -> None:
 
 def _refresh_links_to_after_commit(slugs: set[str]) -> None:
     """Addresses in `slugs` started or stopped leading to a live article: once this write
-    commits, a task re-renders the articles that link to them."""
-
-    def send_task() -> None:
-        tasks.refresh_links_to.delay(sorted(slugs))
-
-    # A broker that is down loses only the re-rendering, logged: the next edit renders afresh.
-    transaction.on_commit(send_task, robust=True)
+    commits, a task re-renders the articles that link to them (a broker that is down loses
+    only the re-rendering: the next edit of each renders afresh)."""
+    send_after_commit(tasks.refresh_links_to, sorted(slugs))
 
 
 def refresh_links_to(*, slugs: set[str]) -> int:
