@@ -340,3 +340,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+
+# Blocks: the widest ranges a moderator may block (prefix lengths), so a typo cannot
+# block a whole country.
+MODERATION_BLOCK_WIDEST_IPV4 = env_int("MODERATION_BLOCK_WIDEST_IPV4", 16)
+MODERATION_BLOCK_WIDEST_IPV6 = env_int("MODERATION_BLOCK_WIDEST_IPV6", 32)
