@@ -139,5 +139,6 @@ def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
         "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
         "counts": counts,
         "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+        "can_block": can_moderate(request.user),
     }
     return render(request, "website/user_contributions.html", context)
