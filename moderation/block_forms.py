@@ -39,8 +39,9 @@ EXPIRIES = [
     ("date", "On the date below"),
 ]
 
-# Looks like an address someone mistyped rather than a user name: digits, hex, dots, colons.
-ADDRESS_LIKE = re.compile(r"[0-9a-fA-F:.]*[.:][0-9a-fA-F:./]*")
+# A mistyped address rather than a user name: user names never hold ":" or "/", and
+# digits and dots alone read as an IPv4 address.
+ADDRESS_LIKE = re.compile(r"[0-9.]+|.*[:/].*")
 
 
 class BlockForm(forms.Form):
@@ -78,7 +79,7 @@ class BlockForm(forms.Form):
         self.user = get_user_model().objects.filter(username=text).first()
         if self.user is not None:
             return text
-        if "/" in text or ADDRESS_LIKE.fullmatch(text):
+        if ADDRESS_LIKE.fullmatch(text):
             parse_network(text)  # raises: says it is not an address or a range
         raise ValidationError(
             f"No account is called “{text}”. Check the spelling (names are case-sensitive), "

@@ -99,7 +99,7 @@ def blocked_response(
     are never named: the page may be seen by anyone on a shared address."""
     block = refusal.block
     context = {
-        "block": block,
+        "blocking": block,  # not "block": templates use that name for {% block %}
         "doing": refusal.doing,
         "account_blocked": block.user_id is not None,
         "moderators": _moderators(),
