@@ -42,11 +42,8 @@ def blocks_page(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                ends = (
-                    f"until {block.expires_at:%d %b %Y, %H:%M} UTC"
-                    if block.expires_at
-                    else "with no end"
-                )
+                end = block.expires_at
+                ends = f"until {end.day} {end:%b %Y, %H:%M} UTC" if end else "with no end"
                 messages.success(
                     request,
                     f"Blocked {block.target_label} from {block.get_scope_display()} {ends}.",
