@@ -179,3 +179,31 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_blocks(
     # and moderators, the header's queue count.
     assert many == 6
     assert queries(mod_client, URL + "?page=3") == many
+
+
+def test_the_blocks_page_and_the_blocked_page_are_valid_html(mod_client, moderator, user, tmp_path):
+    from tests.commons.test_html_validity import validate
+
+    make_article(title="Gardens", user=user)
+    blocks.block(by=moderator, user=user, scope="comment", reason="Abuse")
+    blocks.block(
+        by=moderator,
+        network="192.0.2.0/24",
+        reason="Spam",
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    blocked = Client()
+    blocked.force_login(user)
+    pages = {
+        "blocks": mod_client.get(URL),
+        "blocks-errors": add(mod_client, target="10.0.0.0/8", reason=""),
+        "blocked": blocked.post("/wiki/gardens/comments/", {"body": "Hello <b>there</b>"}),
+        "blocked-signup": Client(REMOTE_ADDR="192.0.2.7").get("/accounts/signup/"),
+    }
+    files = []
+    for name, response in pages.items():
+        assert response.status_code in (200, 400, 403), name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_bytes(response.content)
+    errors = validate(files)
+    assert not errors, "\n".join(errors)
