@@ -154,6 +154,15 @@ def test_the_contributions_page_offers_moderators_a_prefilled_block(client, mod_
     assert f'name="target" value="{user.username}"' in form
 
 
+def test_the_contributions_page_tells_moderators_only_that_the_account_is_blocked(
+    client, mod_client, moderator, user
+):
+    blocks.block(by=moderator, user=user, scope="comment", reason="Abusive replies")
+    shown = "Blocked from commenting with no end: Abusive replies"
+    assert shown in mod_client.get(f"/users/{user.username}/").content.decode()
+    assert "Abusive replies" not in client.get(f"/users/{user.username}/").content.decode()
+
+
 def queries(client, url):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
