@@ -44,7 +44,7 @@ def cannot_change(request: HttpRequest, article: Article) -> HttpResponse:
 
 
 # What a refused editor wrote, handed back on the blocked page: (form field, label).
-HANDED_BACK = (("title", "Title"), ("summary", "Summary"), ("source", "Your text"))
+HANDED_BACK = (("title", "Title"), ("source", "Your text"), ("summary", "Summary"))
 
 
 def answers_refusals(*, sign_in: bool = True) -> Callable:
