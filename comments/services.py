@@ -18,6 +18,8 @@ from comments.permissions import can_change_comment, get_comment_for_change_or_4
 from commons import events
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
 from moderation import services as moderation
+from moderation.blocks import refuse_if_blocked
+from moderation.models import BlockScope
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki.markup import render_comment_markdown
@@ -88,6 +90,7 @@ def post_comment(
     (same submission_key) gives back the first comment instead of a second one. A form
     whose honeypot was filled in is kept, as blatant spam.
     """
+    refuse_if_blocked(author.user, author.ip, BlockScope.COMMENT)
     body = clean_body(body)
     if author.user is None and not (author.name.strip() and author.email.strip()):
         raise ValidationError("A name and an e-mail address are needed to comment.")
@@ -142,11 +145,12 @@ def post_comment(
 
 
 @transaction.atomic
-def edit_comment(*, comment: Comment, body: str, editor) -> Comment:
+def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) -> Comment:
     """Replace a comment's text, by its author or a moderator; the earlier text is kept for
     moderators. An untrusted author's new text goes through the spam check as a new
     comment's does: a published comment waits again (its author sees it, marked as
-    awaiting moderation; others don't)."""
+    awaiting moderation; others don't). `ip` is the editor's address, for blocks."""
+    refuse_if_blocked(editor, ip, BlockScope.COMMENT)
     checked = not is_trusted(editor)  # moderators are trusted
     if checked:
         moderation.case_for(comment, lock=True)  # the case's lock before the comment's

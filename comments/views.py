@@ -21,6 +21,8 @@ from commons import events, ratelimit
 from commons.http import client_ip
 from commons.outage import hands_back_on_outage
 from moderation import services as moderation
+from moderation.block_views import blocked_response
+from moderation.blocks import Blocked
 from moderation.forms import FlagForm
 from moderation.states import Status
 from wiki.pages import render_article_page
@@ -69,6 +71,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             field_errors = getattr(error, "error_dict", {})
             form.add_error("body" if "body" in field_errors else None, error.messages)
+        except Blocked as refusal:
+            return blocked_response(request, refusal, [("Your comment", data["body"])])
         else:
             if anonymous:
                 remember_commenter(request.session, author)
@@ -110,9 +114,13 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=comment,
                 body=form.cleaned_data["body"],
                 editor=request.user,
+                ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error("body", error)
+        except Blocked as refusal:
+            body = form.cleaned_data["body"]
+            return blocked_response(request, refusal, [("Your comment", body)])
         else:
             if Comment.objects.filter(pk=comment.pk, status=Status.PENDING).exists():
                 messages.success(
@@ -149,12 +157,17 @@ def flag_comment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             # By address: dropping cookies must not make one reader count as several.
             reporter, reporter_key = None, f"ip:{client_ip(request)}"
-        flagged = moderation.flag(
-            content=comment,
-            reporter=reporter,
-            reporter_key=reporter_key,
-            reason=form.cleaned_data["reason"],
-        )
+        try:
+            flagged = moderation.flag(
+                content=comment,
+                reporter=reporter,
+                reporter_key=reporter_key,
+                reason=form.cleaned_data["reason"],
+                ip=client_ip(request),
+            )
+        except Blocked as refusal:
+            reason = form.cleaned_data["reason"]
+            return blocked_response(request, refusal, [("Your reason for flagging", reason)])
         if flagged:
             messages.success(request, "Thank you: moderators will look at this comment.")
         else:

@@ -26,9 +26,13 @@ IPv4_IN_IPv6 = ipaddress.IPv6Network("::ffff:0:0/96")
 
 
 class Blocked(PermissionDenied):
-    def __init__(self, block: Block) -> None:
+    """A blocked writer's refusal: `block` says why, by whom and until when; `doing` is
+    what they tried (BlockScope.EDIT or COMMENT, or None for making an account)."""
+
+    def __init__(self, block: Block, doing: str | None = None) -> None:
         super().__init__(block.reason)
         self.block = block
+        self.doing = doing
 
 
 def _as_hex(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
@@ -45,8 +49,13 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         network = ipaddress.ip_network(text.strip(), strict=False)
     except ValueError as error:
         raise ValidationError(
-            f"“{text}” is not an IP address or a range like 203.0.113.0/24."
+            f"“{text[:100]}” is not an IP address or a range like 203.0.113.0/24."
         ) from error
+    if network.version == 6 and network.subnet_of(IPv4_IN_IPv6):
+        # ::ffff:10.0.0.0/104 is 10.0.0.0/8 written as IPv6: it matches IPv4 writers, so it
+        # is held to the IPv4 limit (and ::ffff:0:0/96, all of IPv4, is refused).
+        start = int(network.network_address) - int(IPv4_IN_IPv6.network_address)
+        network = ipaddress.IPv4Network((start, network.prefixlen - 96))
     widest = (
         settings.MODERATION_BLOCK_WIDEST_IPV4
         if network.version == 4
@@ -60,13 +69,16 @@ def parse_network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     return network
 
 
-def _doing_filter(doing: str) -> Q:
+def _doing_filter(doing: str | None) -> Q:
+    if doing is None:
+        return Q()
     return Q(scope=BlockScope.ALL) | Q(scope=doing)
 
 
-def active_block(*, user=None, ip: str | None = None, doing: str) -> Block | None:
+def active_block(*, user=None, ip: str | None = None, doing: str | None) -> Block | None:
     """The block that stops this writer (an account, an address or both) from `doing`
-    (BlockScope.EDIT or COMMENT), the one that ends last; None when free. One query."""
+    (BlockScope.EDIT or COMMENT; None for any block at all, as sign-up asks), the one that
+    ends last; None when free. One query, none without a user or an address."""
     who = Q()
     if user is not None and user.is_authenticated:
         who |= Q(user=user)
@@ -89,10 +101,12 @@ def active_block(*, user=None, ip: str | None = None, doing: str) -> Block | Non
     )
 
 
-def refuse_if_blocked(user, ip: str | None, doing: str) -> None:
+def refuse_if_blocked(user, ip: str | None, doing: str | None) -> None:
+    """Raise Blocked when an active block stops `user` or `ip` from `doing`; every write
+    path calls it before it writes anything."""
     block = active_block(user=user, ip=ip, doing=doing)
     if block is not None:
-        raise Blocked(block)
+        raise Blocked(block, doing)
 
 
 def _target(block: Block) -> log.Target:
@@ -118,6 +132,8 @@ def block(
     require_moderator(by)
     if not reason.strip():
         raise ValidationError("Say why: the blocked person is shown the reason.")
+    if scope not in BlockScope.values:
+        raise ValidationError("Block editing, commenting or both.")
     if (user is None) == (not network):
         raise ValidationError("Block either an account or an address, not both.")
     if expires_at is not None and expires_at <= timezone.now():

@@ -17,11 +17,12 @@ from redis.exceptions import RedisError
 
 from commons.celery import send_after_commit
 from commons.roles import require_moderator
-from moderation import akismet
+from moderation import akismet, blocks
 from moderation.akismet import Verdict
 from moderation.models import (
     NOT_SENT,
     Actor,
+    BlockScope,
     CheckState,
     Flag,
     ModerationCase,
@@ -392,11 +393,13 @@ def send_feedback(*, case_id: int, kind: str) -> None:
 
 
 @transaction.atomic
-def flag(*, content, reporter, reporter_key: str, reason: str) -> bool:
+def flag(*, content, reporter, reporter_key: str, reason: str, ip: str | None = None) -> bool:
     """Record a reader's flag once; enough flags from different people hide the content.
 
-    Returns False when this reader had already flagged it.
+    Returns False when this reader had already flagged it. A reader blocked from
+    commenting (their account or `ip`, their address) gets blocks.Blocked.
     """
+    blocks.refuse_if_blocked(reporter, ip, BlockScope.COMMENT)
     case = _case_to_change(content)
     if case.flags.filter(reporter_key=reporter_key).exists():
         return False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import block_views, views
 
 app_name = "moderation"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("moderation/bulk/", views.bulk, name="bulk"),
     path("moderation/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/<int:pk>/spam/", views.mark_spam, name="spam"),
+    path("moderation/blocks/", block_views.blocks_page, name="blocks"),
+    path("moderation/blocks/<int:pk>/unblock/", block_views.unblock, name="unblock"),
 ]

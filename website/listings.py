@@ -21,6 +21,7 @@ from comments.models import Comment
 from commons.fragments import fragment_key
 from commons.pagecache import PageCopy, may_share_copy
 from commons.roles import can_moderate
+from moderation import blocks
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -139,5 +140,8 @@ def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
         "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
         "counts": counts,
         "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+        "can_block": can_moderate(request.user),
     }
+    if context["can_block"]:
+        context["current_block"] = blocks.active_block(user=person, doing=None)
     return render(request, "website/user_contributions.html", context)

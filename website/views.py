@@ -17,6 +17,8 @@ from django.views.decorators.http import require_safe
 
 from commons import ratelimit
 from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, safe_next
+from moderation import blocks
+from moderation.block_views import blocked_response
 from website.forms import LoginForm, SignupForm
 from wiki.markup import html_excerpt
 from wiki.models import Article, Revision
@@ -63,6 +65,10 @@ class LoginView(auth_views.LoginView):
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
+    # Any block of the address stops sign-up: a new account would get round it.
+    block = blocks.active_block(ip=client_ip(request), doing=None)
+    if block is not None:
+        return blocked_response(request, blocks.Blocked(block))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         rate = settings.SIGNUP_RATE_LIMIT

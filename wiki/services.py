@@ -21,6 +21,8 @@ from commons.celery import send_after_commit
 from commons.pagecache import note_version
 from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
+from moderation.blocks import refuse_if_blocked
+from moderation.models import BlockScope
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki import tasks
@@ -296,6 +298,7 @@ def save_edit(
     since; overlapping changes raise EditConflict and nothing is saved. The article
     row is locked for the transaction, so concurrent saves get consecutive numbers.
     """
+    refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     source = clean_source(source)
     article = Article.objects.select_for_update().filter(slug=slug_for(slug)).first()
     if article is None:
@@ -369,6 +372,7 @@ def revert_article(
     *, article: Article, number: int, contributor: Contributor, summary: str = ""
 ) -> Revision:
     """Add a new revision carrying revision `number`'s text; history is never rewritten."""
+    refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
     target = article.revisions.get(number=number)
@@ -485,6 +489,7 @@ def rollback_article(
     `seen_number` is the revision the caller saw as current: when someone other than its
     author has edited since, NothingToRollBack says so and nothing is saved.
     """
+    refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     if not (_moderates(contributor) or is_trusted(contributor.user)):
         raise PermissionDenied("Only moderators and trusted users can roll back edits.")
     article = Article.objects.select_for_update().get(pk=article.pk)
@@ -515,6 +520,7 @@ def rollback_article(
 @transaction.atomic
 def move_article(*, article: Article, new_title: str, contributor: Contributor) -> Revision:
     """Rename an article: a new revision with the new title; the old address redirects."""
+    refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
     title, slug = clean_title(new_title)

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from commons.http import client_ip
+from moderation.block_views import blocked_response
+from moderation.blocks import Blocked
 from wiki import services
 from wiki.models import Article, ArticleRedirect
 from wiki.permissions import ArticleMoved, ArticleReadOnly, SignInRequired, can_moderate
@@ -41,10 +43,15 @@ def cannot_change(request: HttpRequest, article: Article) -> HttpResponse:
     return render(request, "wiki/article_readonly.html", context, status=403)
 
 
+# What a refused editor wrote, handed back on the blocked page: (form field, label).
+HANDED_BACK = (("title", "Title"), ("source", "Your text"), ("summary", "Summary"))
+
+
 def answers_refusals(*, sign_in: bool = True) -> Callable:
     """The pages for the wiki gates' refusals (wiki.permissions): a moved article's new
-    address (301), an archived or locked article's 403 that says why, and, when `sign_in`,
-    the log-in page for a signed-out reader (else a plain 403, e.g. for a bare POST)."""
+    address (301), an archived or locked article's 403 that says why, a blocked writer's
+    403 that says why and hands back what they wrote, and, when `sign_in`, the log-in page
+    for a signed-out reader (else a plain 403, e.g. for a bare POST)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -56,6 +63,9 @@ def answers_refusals(*, sign_in: bool = True) -> Callable:
                 return redirect(request.resolver_match.view_name, permanent=True, **address)
             except ArticleReadOnly as refusal:
                 return cannot_change(request, refusal.article)
+            except Blocked as refusal:
+                posted = [(label, request.POST.get(name, "")) for name, label in HANDED_BACK]
+                return blocked_response(request, refusal, posted)
             except SignInRequired:
                 if not sign_in:
                     raise
