@@ -23,7 +23,7 @@ from django.urls import reverse
 from comments.models import Comment
 from commons.celery import send_after_commit
 from commons.roles import can_moderate, require_moderator
-from moderation import blocks, log
+from moderation import akismet, blocks, log
 from moderation import services as moderation
 from moderation.akismet import Verdict
 from moderation.models import Block, BlockScope, LogAction, ModerationCase, TargetKind
@@ -164,6 +164,7 @@ class Plan:
     comments: list[Comment]
     comment_count: int
     blocked: dict[str, Block | None]
+    akismet_configured: bool
 
     @property
     def total(self) -> int:
@@ -195,6 +196,7 @@ def plan_removal(spammer: Spammer) -> Plan:
         comments=list(comments[:PREVIEW_ROWS]),
         comment_count=comments.count(),
         blocked=blocks_covering(spammer),
+        akismet_configured=akismet.is_configured(),
     )
 
 
@@ -316,8 +318,8 @@ def _mark_spam(content, moderator, reason: str) -> int:
     # mark_spam itself reports what had been published; the rest is reported here.
     reported_by_mark_spam = case.status == Status.PUBLISHED or case.verdict == Verdict.HAM
     case = moderation.mark_spam(case=case, moderator=moderator, reason=reason)
-    if case.spam_submitted_at is not None:
-        return 0  # told already
+    if case.spam_submitted_at is not None or not akismet.is_configured():
+        return 0  # told already, or no Akismet to tell
     if reported_by_mark_spam:
         return 1
     if case.verdict in (Verdict.SPAM, Verdict.DISCARD):
