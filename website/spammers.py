@@ -242,7 +242,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-@transaction.atomic
 def remove_spammer(
     *,
     spammer: Spammer,
@@ -252,10 +251,14 @@ def remove_spammer(
     expires_at: datetime.datetime | None = None,
 ) -> Outcome:
     """Roll back their current edits (archiving articles only they wrote), mark their
-    revisions and comments spam through moderation.services (each a logged move), block
-    them unless a block already covers them, log REMOVE_SPAMMER once, and after commit
-    send Akismet one submit-spam per item it has not been told about. Idempotent;
-    at most MAX_CHANGES changes a run."""
+    revisions and comments spam through moderation.services (each a logged move), then
+    block them unless a block already covers them and log REMOVE_SPAMMER once; Akismet
+    gets one submit-spam per item it has not been told about, after each commit.
+
+    Each change commits on its own, as the queue's bulk action does: a long run holds no
+    article for long, takes locks in the order every moderation write does, and a failure
+    part-way leaves only finished, logged moves for the next run to carry on from.
+    Idempotent; at most MAX_CHANGES changes a run."""
     require_moderator(moderator)
     why = refusal(spammer)
     if why:
@@ -270,14 +273,8 @@ def remove_spammer(
     for article in articles_to_roll_back(spammer)[:budget]:
         budget -= 1
         try:
-            wiki.rollback_article(article=article, contributor=by)
-            outcome.rolled_back.append(article)
-        except wiki.NothingToRollBack:
-            wiki.archive_article(article=article, moderator=by)
-            outcome.archived.append(article)
-        except wiki.NothingChanged:
-            kept_current.append(article.current_revision_id)  # the same text as before them
-        except (TooComplexToRender, wiki.ArticleArchived) as error:
+            _roll_back(article, spammer, by, outcome, kept_current)
+        except (TooComplexToRender, wiki.ArticleArchived, wiki.NothingToRollBack) as error:
             outcome.not_rolled_back.append(f"{article.title}: {error}")
 
     # Their current revisions of live articles not rolled back (past the limit) wait for
@@ -288,27 +285,56 @@ def remove_spammer(
     note = f"Spammer removed: {reason}"
     for revision in revisions_to_mark(spammer).exclude(still_current)[:budget]:
         budget -= 1
-        outcome.sent_to_akismet += _mark_spam(revision, moderator, note)
+        with transaction.atomic():
+            outcome.sent_to_akismet += _mark_spam(revision, moderator, note)
         outcome.revisions_marked += 1
     for comment in comments_to_mark(spammer)[:budget]:
         budget -= 1
-        outcome.sent_to_akismet += _mark_spam(comment, moderator, note)
+        with transaction.atomic():
+            outcome.sent_to_akismet += _mark_spam(comment, moderator, note)
         outcome.comments_marked += 1
 
-    outcome.block = _block(spammer, moderator, reason=reason, scope=scope, expires_at=expires_at)
-    if outcome.changed:
-        log.record(
-            LogAction.REMOVE_SPAMMER,
-            actor=moderator,
-            target=spammer.log_target(),
-            reason=f"{reason} ({outcome.describe()})",
+    with transaction.atomic():
+        outcome.block = _block(
+            spammer, moderator, reason=reason, scope=scope, expires_at=expires_at
         )
+        if outcome.changed:
+            log.record(
+                LogAction.REMOVE_SPAMMER,
+                actor=moderator,
+                target=spammer.log_target(),
+                reason=f"{reason} ({outcome.describe()})",
+            )
     outcome.left = (
         articles_to_roll_back(spammer).count()
         + revisions_to_mark(spammer).count()
         + comments_to_mark(spammer).count()
     )
     return outcome
+
+
+@transaction.atomic
+def _roll_back(
+    article: Article, spammer: Spammer, by, outcome: Outcome, kept_current: list[int]
+) -> None:
+    """Take their text off one article: back to the last revision by someone else, or
+    archived when no one else wrote it. Checked again under the article's lock: if someone
+    else has edited since the preview, their edit is not rolled back."""
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    current = Revision.objects.without_text().get(pk=article.current_revision_id)
+    theirs = Revision.objects.filter(spammer.authored, pk=current.pk).exists()
+    if article.is_archived or not theirs:
+        return  # someone else edited or archived it since: nothing of theirs is current
+    if not article.revisions.exclude(spammer.authored).exists():
+        wiki.archive_article(article=article, moderator=by)
+        outcome.archived.append(article)
+        return
+    try:
+        wiki.rollback_article(article=article, contributor=by, seen_number=current.number)
+    except wiki.NothingChanged:
+        kept_current.append(current.pk)  # the text from before them: nothing to take off
+        return
+    outcome.rolled_back.append(article)
 
 
 def _mark_spam(content, moderator, reason: str) -> int:

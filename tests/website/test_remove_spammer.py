@@ -210,6 +210,20 @@ def test_each_change_is_undone_on_its_own(
     assert Revision.objects.filter(author=spammer, is_hidden=True).exclude(pk=edit.pk).exists()
 
 
+def test_a_good_edit_made_after_the_preview_is_never_rolled_back(
+    world, mod_client, spammer, good_user, django_capture_on_commit_callbacks
+):
+    from tests.conftest import contributor
+    from tests.website.spammer_helpers import edit
+
+    assert mod_client.get(url(spammer)).context["plan"].roll_back_count == 4
+    fixed = edit("gardens", "Gardens, fixed by hand after the spam.\n", contributor(good_user))
+    confirm(mod_client, spammer, django_capture_on_commit_callbacks)
+    gardens = Article.objects.get(slug="gardens")
+    assert gardens.current_revision_id == fixed.pk
+    assert not Revision.objects.filter(author=spammer, article=gardens, is_hidden=False).exists()
+
+
 def test_only_moderators_see_or_use_it(world, spammer, user, client):
     for path in (url(spammer), f"/moderation/addresses/{IP}/"):
         assert client.get(path).status_code == 302  # to the log-in page
