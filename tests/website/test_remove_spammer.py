@@ -22,6 +22,7 @@ from moderation.models import (
 )
 from moderation.states import Status
 from tests.factories import UserFactory
+from tests.fakes.akismet import FakeAkismet, FakeAkismetServer
 from tests.moderation.queue_helpers import case_of
 from tests.website.spammer_helpers import SPAM, spam_world
 from website import spammers
@@ -31,6 +32,19 @@ pytestmark = pytest.mark.django_db
 
 IP = "203.0.113.66"
 EDITS, COMMENTS = 8, 4  # the spammer becomes trusted after 5: later items have no case
+
+
+@pytest.fixture
+def akismet_fake(settings):
+    """The fake Akismet over real HTTP on 127.0.0.1, reached as production reaches Akismet
+    (AKISMET_API_URL); tasks run in-process (no REDIS_URL)."""
+    fake = FakeAkismet()
+    with FakeAkismetServer(fake) as server:
+        settings.AKISMET_API_KEY = "test-key"
+        settings.AKISMET_BLOG_URL = "http://commons.test/"
+        settings.AKISMET_API_URL = server.url
+        settings.MODERATION_RETRY_BASE_SECONDS = 0
+        yield fake
 
 
 @pytest.fixture
