@@ -230,7 +230,19 @@ def apply_verdict(*, case_id: int, verdict: str, checked: str | None = None) -> 
     case.checked_at = timezone.now()
     case.attempts += 1
     content = case.content
-    if verdict == Verdict.HAM:
+    if case.status == Status.REMOVED:
+        # Removed while the check ran: the verdict is kept, the removal stands, and
+        # restore applies the verdict (_follow_verdict_kept_while_removed).
+        case.state = CheckState.CHECKED
+        ModerationEvent.objects.create(
+            case=case,
+            from_status=Status.REMOVED,
+            to_status=Status.REMOVED,
+            actor_kind=Actor.AKISMET,
+            reason=f"Akismet: {'ham' if verdict == Verdict.HAM else 'spam'}, but it had been "
+            "removed meanwhile: the removal stands, and restoring it applies this verdict.",
+        )
+    elif verdict == Verdict.HAM:
         case.state = CheckState.CHECKED
         if case.status in (Status.PENDING, Status.PUBLISHED):
             _accept(case, content, actor_kind=Actor.AKISMET, reason="Akismet: ham")
@@ -369,7 +381,31 @@ def restore(*, content, by, reason: str = "Restored") -> None:
         reason=reason,
         previous=previous,
     )
+    _follow_verdict_kept_while_removed(case, content)
     case.save(update_fields=["status"])
+
+
+def _follow_verdict_kept_while_removed(case: ModerationCase, content) -> None:
+    """Pending content restored after its check answered (apply_verdict kept the verdict
+    while it was removed) goes where the check said, as it would have then."""
+    if case.status != Status.PENDING or case.state != CheckState.CHECKED:
+        return
+    if case.verdict == Verdict.HAM:
+        _accept(case, content, actor_kind=Actor.AKISMET, reason="Akismet: ham, while removed")
+    elif case.verdict in (Verdict.SPAM, Verdict.DISCARD):
+        _move(
+            case,
+            content,
+            to=Status.SPAM,
+            actor_kind=Actor.AKISMET,
+            reason="Akismet: spam, while removed",
+        )
+
+
+def case_to_decide(content) -> ModerationCase:
+    """The content's case for a moderator's decision (mark_spam, approve), locked; content
+    published at once (a trusted author's) gets one opened in the state it shows."""
+    return _case_to_change(content)
 
 
 def _decide(case: ModerationCase, moderator) -> None:

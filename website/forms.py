@@ -1,14 +1,18 @@
-"""The account forms: log-in (the site's and the admin's) and sign-up."""
+"""The account forms: log-in (the site's and the admin's) and sign-up; the confirmation
+of "Remove spammer"."""
 
+import datetime
 import time
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from commons import ratelimit
 from commons.http import client_ip
+from moderation.models import BlockScope
 
 
 class LoginThrottle:
@@ -67,3 +71,34 @@ class SignupForm(UserCreationForm):
                 code="honeypot",
             )
         return cleaned
+
+
+# How long "Remove spammer" blocks them: days ("" for no end).
+BLOCK_SPANS = {"": "no end", "1": "1 day", "7": "1 week", "30": "30 days", "365": "1 year"}
+
+
+class RemoveSpammerForm(forms.Form):
+    """The moderator's confirmation of "Remove spammer": why, and how to block them."""
+
+    reason = forms.CharField(
+        max_length=300,
+        strip=True,
+        error_messages={"required": "Say why: the reason goes in the log and the block."},
+        help_text="Goes in the moderators' log and is shown to them as the block's reason.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    scope = forms.ChoiceField(
+        label="Block them from",
+        choices=BlockScope.choices,
+        initial=BlockScope.ALL,
+    )
+    span = forms.ChoiceField(
+        label="Block for",
+        choices=list(BLOCK_SPANS.items()),
+        required=False,
+        help_text="Addresses change hands: block one for a while rather than for ever.",
+    )
+
+    def expires_at(self) -> datetime.datetime | None:
+        days = self.cleaned_data.get("span")
+        return timezone.now() + datetime.timedelta(days=int(days)) if days else None

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from website import views
+from website import spammer_views, views
 from website.forms import AdminLoginForm
 from website.listings import recent_changes, user_contributions
 from wiki.sitemaps import ArticleSitemap
@@ -35,6 +35,21 @@ urlpatterns = [
     # Site-layer listings; they move to website/urls.py with the rest of the URL map.
     path("recent/", recent_changes, name="recent"),
     path("users/<str:username>/", user_contributions, name="contributions"),
+    path(
+        "users/<str:username>/remove-spammer/",
+        spammer_views.remove_spammer_account,
+        name="remove_spammer_account",
+    ),
+    path(
+        "moderation/addresses/<str:ip>/",
+        spammer_views.address_contributions,
+        name="address_contributions",
+    ),
+    path(
+        "moderation/addresses/<str:ip>/remove-spammer/",
+        spammer_views.remove_spammer_address,
+        name="remove_spammer_address",
+    ),
     path("", include("wiki.urls")),
     path("", include("comments.urls")),
     path("", include("moderation.urls")),
