@@ -73,6 +73,12 @@ class Comment(UndeletableModel, MPTTModel):
             models.Index(fields=["article", "level", "lft"], name="comments_thread_order"),
             models.Index(fields=["status", "-created_at"], name="comments_by_status"),
             models.Index(fields=["author", "-created_at"], name="comments_by_author"),
+            # What one address wrote signed out: moderators' address page, Remove spammer.
+            models.Index(
+                fields=["author_ip", "-created_at"],
+                name="comments_by_address",
+                condition=Q(author=None),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -154,6 +154,12 @@ class Revision(UndeletableModel):
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="wiki_revision_recent"),
             models.Index(fields=["author", "-created_at"], name="wiki_revision_by_author"),
+            # What one address wrote signed out: moderators' address page, Remove spammer.
+            models.Index(
+                fields=["author_ip", "-created_at"],
+                name="wiki_revision_by_address",
+                condition=Q(author=None),
+            ),
         ]
 
     def __str__(self) -> str:
