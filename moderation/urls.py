@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import blocklist_views, views
 
 app_name = "moderation"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("moderation/bulk/", views.bulk, name="bulk"),
     path("moderation/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/<int:pk>/spam/", views.mark_spam, name="spam"),
+    path("moderation/blocklist/", blocklist_views.blocklist_page, name="blocklist"),
+    path("moderation/blocklist/add/", blocklist_views.add_entry, name="blocklist_add"),
+    path(
+        "moderation/blocklist/<int:pk>/remove/",
+        blocklist_views.remove_entry,
+        name="blocklist_remove",
+    ),
+    path(
+        "moderation/blocklist/add-site/",
+        blocklist_views.add_site_from_queue,
+        name="blocklist_add_site",
+    ),
 ]
