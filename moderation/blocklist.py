@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from encodings import idna
 from functools import wraps
+from itertools import islice
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -538,27 +539,100 @@ def _changed() -> None:
 # --- The queue's suggestions --------------------------------------------------------------
 
 
-def suggested_hosts(texts: Mapping[int, str], *, own: Iterable[str] = ()) -> dict[int, list[str]]:
-    """For each text (key -> HTML or Markdown), the hosts of its links that a moderator may
-    add (without "www."): not the site's own, not already listed; at most 8 each. One query
-    for them all."""
+def suggested_hosts(
+    texts: Mapping[int, tuple[str, str]], *, own: Iterable[str] = ()
+) -> dict[int, list[str]]:
+    """For each content (key -> its HTML or Markdown, and the text it replaced), the hosts of
+    the links it added that a moderator may list (without "www.", nor under another one):
+    not the site's own, not already listed; at most 8 each. No query once the lists are
+    compiled."""
     site = own_hosts(own)
-    hosts = {
-        key: list(dict.fromkeys(_strip_www(host) for host, _ in _links(text)))
-        for key, text in texts.items()
-    }
+    hosts = {key: _added_hosts(new, old) for key, (new, old) in texts.items()}
     wanted = {host for found in hosts.values() for host in found}
     if not wanted:
         return {key: [] for key in texts}
     listed = _listed_hosts(wanted)
     return {
-        key: [
-            host
-            for host in found
-            if host not in site and host not in listed and not _valid_host_error(host)
-        ][:8]
+        key: list(
+            islice(
+                (
+                    host
+                    for host in found
+                    if host not in site and host not in listed and not _valid_host_error(host)
+                ),
+                8,
+            )
+        )
         for key, found in hosts.items()
     }
+
+
+# What the queue reads of each item for its sites: the part an edit changed (whatever its
+# size, found by comparing the texts' common start and end), at most this much of it, and
+# at most so many distinct hosts; a moderator types any other site on the blocklist page.
+SUGGEST_SCAN_CHARS = 64_000
+SUGGEST_SCAN_HOSTS = 200
+_MARGIN = 300  # a link that straddles the edge of the change is read whole
+
+
+def _added_hosts(new: str, old: str) -> list[str]:
+    new, old = _changed_parts(new, old)
+    before = set(_hosts_in(old)) if old else set()
+    return _without_subdomains(host for host in _hosts_in(new) if host not in before)
+
+
+def _changed_parts(new: str, old: str) -> tuple[str, str]:
+    """The part of `new` that differs from `old` and the part of `old` it replaced, each
+    with a margin, at most SUGGEST_SCAN_CHARS."""
+    if not old:
+        return new[:SUGGEST_SCAN_CHARS], ""
+    start = _common_length(new, old)
+    end = _common_length(new[start:][::-1], old[start:][::-1])
+    start = max(0, start - _MARGIN)
+    return (
+        new[start : len(new) - end + _MARGIN][:SUGGEST_SCAN_CHARS],
+        old[start : len(old) - end + _MARGIN][:SUGGEST_SCAN_CHARS],
+    )
+
+
+def _common_length(a: str, b: str) -> int:
+    """How many characters a and b share from the start (log n comparisons, each in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _hosts_in(text: str) -> list[str]:
+    """The normalised hosts of the text's links, the first SUGGEST_SCAN_HOSTS distinct ones."""
+    text = _MARKDOWN_ESCAPE.sub(r"\1", html.unescape(text))
+    raw: dict[str, None] = {}
+    for link in _LINK.finditer(text):
+        raw[link["host"]] = None
+        if len(raw) >= SUGGEST_SCAN_HOSTS:
+            break
+    return [host for host in dict.fromkeys(map(normalise_host, raw)) if host]
+
+
+def _without_subdomains(hosts: Iterable[str]) -> list[str]:
+    """The hosts without "www." and without those under another one of them, in order:
+    listing pills.example covers cdn.pills.example."""
+    found = dict.fromkeys(_strip_www(host) for host in hosts)
+    return [
+        host
+        for host in found
+        if not any(
+            ".".join(labels) in found for labels in _parents(host.split(".")[-MAX_HOST_LABELS:])
+        )
+    ]
+
+
+def _parents(labels: list[str]) -> Iterable[list[str]]:
+    return (labels[n:] for n in range(1, len(labels) - 1))
 
 
 def _valid_host_error(host: str) -> bool:

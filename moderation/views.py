@@ -176,15 +176,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = list(page.object_list)
     summaries = _summaries(cases)
     by_author = standings(summary.author for summary in summaries.values() if summary)
-    sites = blocklist.suggested_hosts(
-        {
-            case.pk: summaries[case.pk].html
-            for case in cases
-            if summaries[case.pk]
-            and Status.SPAM in {case.status, *services.offered_decisions(case)}
-        },
-        own=[request.get_host()],
-    )
+    sites = _sites(cases, summaries, own=request.get_host())
     items = [
         QueueItem(
             case=case,
@@ -218,6 +210,26 @@ def queue(request: HttpRequest) -> HttpResponse:
         "moderation_waiting": counts["review"],  # the header's count, not counted twice
     }
     return render(request, "moderation/queue.html", context)
+
+
+def _sites(
+    cases: list[ModerationCase], summaries: dict[int, Summary | None], *, own: str
+) -> dict[int, list[str]]:
+    """For each case that is spam or may be marked spam, the sites of the links it added,
+    for the "add to the blocklist" buttons (one query for the edits' earlier texts)."""
+    spam = [
+        case
+        for case in cases
+        if summaries[case.pk] and Status.SPAM in {case.status, *services.offered_decisions(case)}
+    ]
+    texts = registry.link_texts_for(case.content for case in spam)
+    return blocklist.suggested_hosts(
+        {
+            case.pk: texts.get((type(case.content), case.object_id), (summaries[case.pk].html, ""))
+            for case in spam
+        },
+        own=[own],
+    )
 
 
 def _standing_of(summary: Summary | None, by_author: dict[int, Standing]) -> Standing | None:
