@@ -89,6 +89,10 @@ class CommentAdapter:
     def prefetch(self, comments: list[Comment]) -> None:
         prefetch_related_objects(comments, "article", "author")
 
+    def link_texts(self, comments: list[Comment]) -> dict[int, tuple[str, str]]:
+        """A comment's links are all new: its text and its author's website."""
+        return {comment.pk: (f"{comment.body}\n{comment.author_url}", "") for comment in comments}
+
     def summary(self, comment: Comment) -> Summary:
         return Summary(
             kind="reply" if comment.level > 1 else "comment",

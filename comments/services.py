@@ -17,9 +17,11 @@ from comments.models import Comment, CommentEdit
 from comments.permissions import can_change_comment, get_comment_for_change_or_404
 from commons import events
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
+from moderation import blocklist, log
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
 from moderation.models import BlockScope
+from moderation.models import TargetKind
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki.markup import render_comment_markdown
@@ -74,6 +76,11 @@ def _check_open(article: Article) -> None:
         raise ValidationError("This article is locked, so its discussion is closed.")
 
 
+def _article_target(article: Article) -> log.Target:
+    return log.Target(TargetKind.ARTICLE, article.pk, article.title, article.get_absolute_url())
+
+
+@blocklist.logs_refusals
 @transaction.atomic
 def post_comment(
     *,
@@ -96,6 +103,14 @@ def post_comment(
         raise ValidationError("A name and an e-mail address are needed to comment.")
     article = Article.objects.select_related("current_revision").get(pk=article.pk)
     _check_open(article)
+    held = None
+    if not caught_by_honeypot:  # kept as blatant spam whatever it says
+        held = blocklist.check(
+            texts={"body": (body, ""), "name": (author.name, ""), "website": (author.url, "")},
+            writer=author.user,
+            ip=author.ip,
+            target=_article_target(article),
+        )
     root = _lock_thread(article)
     if submission_key is not None:
         earlier = Comment.objects.filter(submission_key=submission_key).first()
@@ -122,7 +137,7 @@ def post_comment(
         status=Status.SPAM
         if caught_by_honeypot
         else Status.PUBLISHED
-        if is_trusted(user)
+        if is_trusted(user) and held is None
         else Status.PENDING,
         author=user,
         author_name=(user.get_username() if user else author.name.strip())[:100],
@@ -137,6 +152,15 @@ def post_comment(
     article_changed(article.pk)
     if caught_by_honeypot:
         moderation.open_case(content=comment, status=Status.SPAM, caught_by_honeypot=True)
+    elif held is not None:
+        blocklist.hold(
+            content=comment,
+            status=comment.status,
+            match=held,
+            writer=user,
+            target=_article_target(article),
+            what=f"comment #{comment.pk}",
+        )
     elif comment.status == Status.PENDING:
         moderation.open_case(content=comment, status=comment.status)
     else:
@@ -144,6 +168,7 @@ def post_comment(
     return comment
 
 
+@blocklist.logs_refusals
 @transaction.atomic
 def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) -> Comment:
     """Replace a comment's text, by its author or a moderator; the earlier text is kept for
@@ -151,7 +176,15 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
     comment's does: a published comment waits again (its author sees it, marked as
     awaiting moderation; others don't). `ip` is the editor's address, for blocks."""
     refuse_if_blocked(editor, ip, BlockScope.COMMENT)
-    checked = not is_trusted(editor)  # moderators are trusted
+    # Screened against the text as the caller read it, before any lock, so a held edit
+    # takes the case's lock first like an untrusted one.
+    held = blocklist.check(
+        texts={None: (body.replace("\r\n", "\n"), comment.body)},
+        writer=editor,
+        ip=ip,
+        target=lambda: _article_target(comment.article),
+    )
+    checked = held is not None or not is_trusted(editor)  # moderators are trusted
     if checked:
         moderation.case_for(comment, lock=True)  # the case's lock before the comment's
     comment = get_comment_for_change_or_404(editor, comment.pk, lock=True)
@@ -171,7 +204,15 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "html", "edited_at"])
     article_changed(comment.article_id)
-    if checked:
+    if held is not None:
+        blocklist.hold_again(
+            content=comment,
+            match=held,
+            writer=editor,
+            target=_article_target(comment.article),
+            what=f"comment #{comment.pk}",
+        )
+    elif checked:
         moderation.recheck(
             content=comment, actor=editor, reason="Edited by its author: checked again."
         )

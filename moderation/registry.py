@@ -77,6 +77,11 @@ class ContentAdapter(Protocol):
         """Optional: load in bulk what summary() reads for these objects (related rows),
         so a page of the queue or the log costs the same queries for 3 items or 50."""
 
+    def link_texts(self, objs: list) -> dict[int, tuple[str, str]]:
+        """Optional: each object's text and the text it replaced, by pk, in a fixed number of
+        queries: the queue offers to blocklist the sites of the links it added. Without it
+        the queue reads the summary's HTML."""
+
 
 _adapters: dict[type, ContentAdapter] = {}
 
@@ -102,6 +107,20 @@ def prefetch_for_summaries(objs: Iterable) -> None:
         hook = getattr(_adapters.get(model), "prefetch", None)
         if hook is not None:
             hook(group)
+
+
+def link_texts_for(objs: Iterable) -> dict[tuple[type, int], tuple[str, str]]:
+    """(model, pk) -> (text, text it replaced) of each object whose adapter has link_texts()."""
+    by_model: dict[type, list] = defaultdict(list)
+    for obj in objs:
+        if obj is not None:
+            by_model[type(obj)].append(obj)
+    found: dict[tuple[type, int], tuple[str, str]] = {}
+    for model, group in by_model.items():
+        hook = getattr(_adapters.get(model), "link_texts", None)
+        if hook is not None:
+            found.update(((model, pk), texts) for pk, texts in hook(group).items())
+    return found
 
 
 def kinds() -> dict[str, str]:

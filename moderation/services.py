@@ -61,13 +61,37 @@ def _case_to_change(content) -> ModerationCase:
 
 
 @transaction.atomic
-def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> ModerationCase:
+def open_case(
+    *,
+    content,
+    status: str,
+    caught_by_honeypot: bool = False,
+    hold_reason: str = "",
+    hold_note: str = "",
+) -> ModerationCase:
     """Start moderating new content from an untrusted author, and queue its spam check.
 
     Without an Akismet key the content waits for a moderator instead: held when it came
     in pending (comments), live but awaiting review when it came in published (edits).
     Content a bot sent through the honeypot is kept as blatant spam without asking Akismet.
+    A `hold_reason` (e.g. ReviewReason.BLOCKLIST) sends any author's content straight to a
+    moderator, no check asked: only a person may accept it.
     """
+    if hold_reason:
+        case = ModerationCase.objects.create(
+            content_type=content_type_for(content),
+            object_id=content.pk,
+            status=status,
+            state=CheckState.NEEDS_REVIEW,
+            review_reason=hold_reason,
+        )
+        ModerationEvent.objects.create(
+            case=case,
+            to_status=status,
+            actor_kind=Actor.SYSTEM,
+            reason=f"{_waiting_words(status).capitalize()}: {hold_note}"[:500],
+        )
+        return case
     if caught_by_honeypot:
         case = ModerationCase.objects.create(
             content_type=content_type_for(content),
@@ -105,11 +129,14 @@ def open_case(*, content, status: str, caught_by_honeypot: bool = False) -> Mode
 
 
 @transaction.atomic
-def recheck(*, content, actor, reason: str) -> ModerationCase | None:
+def recheck(
+    *, content, actor, reason: str, hold_reason: str = "", hold_note: str = ""
+) -> ModerationCase | None:
     """Content an untrusted author changed is checked again, as new content would be:
     published content goes back to pending (hidden from readers) and its check is queued
     for the new text. Content waiting for a person keeps waiting (they will see the new
     text); spam stays spam until a person decides. Returns the case (None: not moderated).
+    A `hold_reason` sends it to a moderator instead of the check, whoever changed it.
     """
     from moderation.tasks import check_content
 
@@ -127,7 +154,18 @@ def recheck(*, content, actor, reason: str) -> ModerationCase | None:
             actor=actor,
             reason=reason[:500],
         )
-    if case.state != CheckState.NEEDS_REVIEW:
+    if hold_reason:
+        case.state = CheckState.NEEDS_REVIEW
+        case.review_reason = hold_reason
+        case.verdict = Verdict.NONE
+        ModerationEvent.objects.create(
+            case=case,
+            from_status=case.status,
+            to_status=case.status,
+            actor_kind=Actor.SYSTEM,
+            reason=f"{_waiting_words(case.status).capitalize()}: {hold_note}"[:500],
+        )
+    elif case.state != CheckState.NEEDS_REVIEW:
         configured = akismet.is_configured()
         case.state = CheckState.QUEUED if configured else CheckState.NEEDS_REVIEW
         case.review_reason = ReviewReason.NONE if configured else ReviewReason.NO_KEY

@@ -23,7 +23,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from commons.roles import require_moderator
-from moderation import registry, services
+from moderation import blocklist, registry, services
 from moderation.forms import QUEUE_SORTS, QUEUE_TABS, BulkActionForm, ReturnToForm, default_sort
 from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent, ReviewReason
 from moderation.registry import Summary, adapter_for, prefetch_for_summaries
@@ -97,6 +97,7 @@ class QueueItem:
     events: list[ModerationEvent] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     standing: Standing | None = None  # the author's, None for anonymous writers
+    sites: list[str] = field(default_factory=list)  # its links' sites, for the blocklist
 
     @property
     def can_approve(self) -> bool:
@@ -175,6 +176,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     cases = list(page.object_list)
     summaries = _summaries(cases)
     by_author = standings(summary.author for summary in summaries.values() if summary)
+    sites = _sites(cases, summaries, own=request.get_host())
     items = [
         QueueItem(
             case=case,
@@ -182,6 +184,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             events=list(case.events.all()),
             flags=list(case.flags.all()),
             standing=_standing_of(summaries[case.pk], by_author),
+            sites=sites.get(case.pk, []),
         )
         for case in cases
     ]
@@ -207,6 +210,26 @@ def queue(request: HttpRequest) -> HttpResponse:
         "moderation_waiting": counts["review"],  # the header's count, not counted twice
     }
     return render(request, "moderation/queue.html", context)
+
+
+def _sites(
+    cases: list[ModerationCase], summaries: dict[int, Summary | None], *, own: str
+) -> dict[int, list[str]]:
+    """For each case that is spam or may be marked spam, the sites of the links it added,
+    for the "add to the blocklist" buttons (one query for the edits' earlier texts)."""
+    spam = [
+        case
+        for case in cases
+        if summaries[case.pk] and Status.SPAM in {case.status, *services.offered_decisions(case)}
+    ]
+    texts = registry.link_texts_for(case.content for case in spam)
+    return blocklist.suggested_hosts(
+        {
+            case.pk: texts.get((type(case.content), case.object_id), (summaries[case.pk].html, ""))
+            for case in spam
+        },
+        own=[own],
+    )
 
 
 def _standing_of(summary: Summary | None, by_author: dict[int, Standing]) -> Standing | None:

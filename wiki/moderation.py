@@ -138,6 +138,24 @@ class RevisionAdapter:
     def hold(self, revision: Revision, *, held: bool) -> None:
         """Revisions are not flagged by readers; nothing to hold."""
 
+    def link_texts(self, revisions: list[Revision]) -> dict[int, tuple[str, str]]:
+        """Each edit's text and the text before it (one query), so only the links an edit
+        added are offered to the blocklist."""
+        wanted = Q(pk__in=[])
+        for revision in revisions:
+            wanted |= Q(article_id=revision.article_id, number=revision.number - 1)
+        before = {
+            (row.article_id, row.number): row.source
+            for row in Revision.objects.filter(wanted).only("article_id", "number", "source")
+        }
+        return {
+            revision.pk: (
+                revision.source,
+                before.get((revision.article_id, revision.number - 1), ""),
+            )
+            for revision in revisions
+        }
+
     def prefetch(self, revisions: list[Revision]) -> None:
         prefetch_related_objects(revisions, "article", "author")
 

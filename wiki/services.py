@@ -14,15 +14,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.urls import reverse
 from django.utils import timezone
 
 from commons import events
 from commons.celery import send_after_commit
 from commons.pagecache import note_version
 from commons.roles import can_moderate, require_moderator
+from moderation import blocklist, log
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
 from moderation.models import BlockScope
+from moderation.models import TargetKind
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki import tasks
@@ -265,13 +268,30 @@ def refresh_links_to(*, slugs: set[str]) -> int:
     return count
 
 
-def _check_if_untrusted(revision: Revision, contributor: Contributor) -> bool:
+def _check_if_untrusted(
+    revision: Revision, contributor: Contributor, held: blocklist.Match | None = None
+) -> bool:
     """Edits go live at once; those of untrusted authors also await review (the spam check,
-    or a moderator without an Akismet key). True when this one does."""
+    or a moderator without an Akismet key), and anyone's that the blocklist holds await a
+    moderator. True when this one does."""
+    if held is not None:
+        blocklist.hold(
+            content=revision,
+            status=Status.PUBLISHED,
+            match=held,
+            writer=contributor.user,
+            target=_article_target(revision.article),
+            what=f"revision {revision.number}",
+        )
+        return True
     if _moderates(contributor) or is_trusted(contributor.user):
         return False
     moderation.open_case(content=revision, status=Status.PUBLISHED)
     return True
+
+
+def _article_target(article: Article) -> log.Target:
+    return log.Target(TargetKind.ARTICLE, article.pk, article.title, article.get_absolute_url())
 
 
 def _check_editable(article: Article, contributor: Contributor) -> None:
@@ -281,6 +301,7 @@ def _check_editable(article: Article, contributor: Contributor) -> None:
         raise ArticleLocked(f"{article.title} is locked; only moderators can change it.")
 
 
+@blocklist.logs_refusals
 @transaction.atomic
 def save_edit(
     *,
@@ -320,6 +341,12 @@ def save_edit(
         source = result.text
     if source == current.source:
         raise NothingChanged("The text is the same as the current revision's.")
+    held = blocklist.check(
+        texts={"source": (source, current.source), "summary": (summary, "")},
+        writer=contributor.user,
+        ip=contributor.ip,
+        target=_article_target(article),
+    )
     revision = _add_revision(
         article=article,
         previous=current,
@@ -330,7 +357,7 @@ def save_edit(
         contributor=contributor,
         base_number=base_number,
     )
-    awaiting_review = _check_if_untrusted(revision, contributor)
+    awaiting_review = _check_if_untrusted(revision, contributor, held)
     return SaveResult(revision=revision, merged=merged, awaiting_review=awaiting_review)
 
 
@@ -344,6 +371,14 @@ def _create_article(
         )
     if not source.strip():
         raise ValidationError({"source": "A new article needs some text."})
+    held = blocklist.check(
+        texts={"title": (title, ""), "source": (source, ""), "summary": (summary, "")},
+        writer=contributor.user,
+        ip=contributor.ip,
+        target=log.Target(
+            TargetKind.ARTICLE, slug, f"new article “{title}”", reverse("wiki:article", args=[slug])
+        ),
+    )
     try:
         with transaction.atomic():
             article = Article.objects.create(slug=slug, title=title)
@@ -363,7 +398,7 @@ def _create_article(
         base_number=None,
     )
     _refresh_links_to_after_commit({slug})
-    awaiting_review = _check_if_untrusted(revision, contributor)
+    awaiting_review = _check_if_untrusted(revision, contributor, held)
     return SaveResult(revision=revision, created_article=True, awaiting_review=awaiting_review)
 
 
