@@ -10,4 +10,5 @@ urlpatterns = [
     path("moderation/bulk/", views.bulk, name="bulk"),
     path("moderation/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/<int:pk>/spam/", views.mark_spam, name="spam"),
+    path("moderation/<int:pk>/patrol/", views.patrol, name="patrol"),
 ]
