@@ -98,7 +98,7 @@ def _with_checks(rows: list) -> list:
         for case in ModerationCase.objects.for_contents(Revision, (row.pk for row in rows))
     }
     for revision in rows:
-        revision.check = check_of(cases.get(revision.pk))
+        revision.patrol = check_of(cases.get(revision.pk))
     return rows
 
 

@@ -329,3 +329,25 @@ def test_content_moves_are_still_listed_with_the_systems_holds(mod_client, artic
     body = mod_client.get("/moderation/log/?tab=moves").text
     assert "No Akismet key: held for a moderator." in body
     assert "the system" in body
+
+
+def test_no_logged_action_deletes_a_row(mod_client, moderator, article):
+    """Every control of this log, run once: not one DELETE (the link table of the current
+    text, derived data, is rewritten on a save and is the only table a save trims)."""
+    comment = post(article, "Off topic", author=signed_in(UserFactory()))
+    slug = article.slug
+    with CaptureQueriesContext(connection) as captured:
+        mod_client.post(f"/wiki/{slug}/lock/", {"locked": "1", "reason": "r"})
+        mod_client.post(f"/wiki/{slug}/lock/", {"locked": "0"})
+        mod_client.post(f"/wiki/{slug}/revisions/1/hide/", {"hidden": "1"})
+        mod_client.post(f"/wiki/{slug}/revisions/1/hide/", {"hidden": "0"})
+        mod_client.post(f"/wiki/{slug}/rollback/", {"revision": "3"})
+        mod_client.post(f"/wiki/{slug}/revert/3/")
+        mod_client.post(f"/wiki/{slug}/move/", {"title": "Logged Twice"})
+        mod_client.post("/wiki/logged-twice/archive/")
+        mod_client.post("/wiki/logged-twice/restore/")
+        remove_comment(comment=comment, by=moderator)
+        restore_comment(comment=comment, by=moderator)
+    assert LogEntry.objects.count() == 11
+    deletes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DELETE")]
+    assert all('"wiki_wikilink"' in sql for sql in deletes), deletes
