@@ -31,8 +31,8 @@ def accepted_comments(user_ids: Collection[int]) -> dict[int, int]:
 
 def comments_in_log(article_id: str) -> Q:
     """The moderators' log of an article includes its discussion's entries."""
-    if not article_id.isdigit():
-        return Q(pk__in=[])
+    if not (article_id.isascii() and article_id.isdigit() and len(article_id) <= 18):
+        return Q(pk__in=[])  # no such article: an id the database could not even hold
     ids = (
         Comment.objects.filter(article_id=int(article_id))
         .order_by()

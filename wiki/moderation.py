@@ -63,8 +63,8 @@ def accepted_edits(user_ids: Collection[int]) -> dict[int, int]:
 
 def revisions_in_log(article_id: str) -> Q:
     """The moderators' log of an article includes its revisions' entries (hidden, spam)."""
-    if not article_id.isdigit():
-        return Q(pk__in=[])
+    if not (article_id.isascii() and article_id.isdigit() and len(article_id) <= 18):
+        return Q(pk__in=[])  # no such article: an id the database could not even hold
     ids = (
         Revision.objects.filter(article_id=int(article_id))
         .order_by()

@@ -99,5 +99,15 @@ def test_the_log_answers_who_archived_this_and_why(axe_page, browser, live_serve
             "checked by keeper"
         )
         screenshot(other, "patrol-checked")
+
+        # The history's moderator tools: hide with a reason, and the article's log.
+        other.goto("/wiki/meadow/history/")
+        other.get_by_label("Reason for revision 1 (optional)").fill("Personal data")
+        other.get_by_role("button", name="Hide revision 1").click()
+        expect(other.locator(".messages")).to_contain_text("hidden from the public")
+        assert_accessible(other)
+        screenshot(other, "history-moderator")
+        other.get_by_role("link", name="Moderation log for this article").click()
+        expect(other.locator(".log-table tbody tr").first).to_contain_text("Personal data")
     finally:
         context.close()

@@ -251,6 +251,10 @@ def test_bad_filters_are_dropped_never_an_error(mod_client, logged):
         "target_id=x",
         "page=zz",
         "target_kind=article&target_id=abc",
+        "target_kind=article&target_id=" + "9" * 64,
+        "target_kind=article&target_id=%C2%B2",
+        "target_kind=comment&target_id=1%00",
+        "q=%00&moderator=%00",
         "moderator=" + "m" * 500,
     ):
         assert mod_client.get(f"/moderation/log/?{query}").status_code == 200
