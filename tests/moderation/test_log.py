@@ -355,3 +355,11 @@ def test_no_logged_action_deletes_a_row(mod_client, moderator, article):
     assert LogEntry.objects.count() == 11
     deletes = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("DELETE")]
     assert all('"wiki_wikilink"' in sql for sql in deletes), deletes
+
+
+def test_an_article_the_spam_filter_archived_says_where_to_look(mod_client, moderator):
+    spam = make_article(title="Cheap pills", texts=("Buy now.\n",), user=UserFactory())
+    services.mark_spam(case=case_of(spam.current_revision), moderator=moderator)
+    assert [entry.action for entry in LogEntry.objects.all()] == [LogAction.MARK_SPAM]
+    body = mod_client.get("/wiki/cheap-pills/").text
+    assert "the spam filter did it" in body and "/moderation/log/?tab=moves" in body
