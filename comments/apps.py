@@ -7,8 +7,9 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from comments.models import Comment
-        from comments.moderation import CommentAdapter, accepted_comments
+        from comments.moderation import CommentAdapter, accepted_comments, comments_in_log
         from comments.sections import DiscussionSection
+        from moderation.log import register_parts
         from moderation.registry import register
         from moderation.trust import register_contribution_counter
         from wiki.sections import register as register_section
@@ -16,3 +17,4 @@ class CommentsConfig(AppConfig):
         register(Comment, CommentAdapter())
         register_section(DiscussionSection())
         register_contribution_counter(accepted_comments)
+        register_parts("article", comments_in_log)

@@ -3,7 +3,8 @@
 from collections.abc import Collection
 
 from django.conf import settings
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import CharField, Count, Q, prefetch_related_objects
+from django.db.models.functions import Cast
 
 from comments.events import CommentPublished
 from comments.models import Comment
@@ -26,6 +27,18 @@ def accepted_comments(user_ids: Collection[int]) -> dict[int, int]:
         .annotate(comments=Count("id"))
     )
     return {row["author_id"]: row["comments"] for row in rows}
+
+
+def comments_in_log(article_id: str) -> Q:
+    """The moderators' log of an article includes its discussion's entries."""
+    if not (article_id.isascii() and article_id.isdigit() and len(article_id) <= 18):
+        return Q(pk__in=[])  # no such article: an id the database could not even hold
+    ids = (
+        Comment.objects.filter(article_id=int(article_id))
+        .order_by()
+        .values_list(Cast("pk", CharField()), flat=True)
+    )
+    return Q(target_kind="comment", target_id__in=ids)
 
 
 class CommentAdapter:

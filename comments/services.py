@@ -20,8 +20,7 @@ from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, 
 from moderation import blocklist, log
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
-from moderation.models import BlockScope
-from moderation.models import TargetKind
+from moderation.models import BlockScope, TargetKind
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki.markup import render_comment_markdown

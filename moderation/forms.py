@@ -3,7 +3,7 @@
 from django import forms
 
 from moderation import registry
-from moderation.models import ModerationCase
+from moderation.models import LogAction, ModerationCase, TargetKind
 
 QUEUE_TABS: dict[str, str] = {
     "review": "Needs review",
@@ -92,3 +92,25 @@ class FlagForm(forms.Form):
             "max_length": "Please keep it to 500 characters (this has %(show_value)d).",
         },
     )
+
+
+class LogFilterForm(forms.Form):
+    """The log's filters, read from its address; a bad value is dropped, never an error."""
+
+    action = forms.ChoiceField(
+        label="Action", choices=[("", "All actions"), *LogAction.choices], required=False
+    )
+    moderator = forms.CharField(label="Moderator", max_length=150, required=False)
+    q = forms.CharField(label="Target", max_length=100, required=False)
+    target_kind = forms.ChoiceField(choices=TargetKind.choices, required=False)
+    target_id = forms.CharField(max_length=64, required=False)
+
+    def filters(self) -> dict[str, str]:
+        """The valid, non-empty filters, by name (for the query and the pages' links)."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        found = {name: str(cleaned[name]).strip() for name in self.fields if cleaned.get(name)}
+        if not (found.get("target_kind") and found.get("target_id")):
+            found.pop("target_kind", None)
+            found.pop("target_id", None)
+        return {name: value for name, value in found.items() if value}

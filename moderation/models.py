@@ -66,6 +66,13 @@ class CaseQuerySet(UndeletableQuerySet):
             )
         )
 
+    def for_contents(self, model, pks):
+        """The cases of these rows of `model`, with who decided each (patrol's one query
+        for a page of recent changes)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)
+        ).select_related("decided_by")
+
     def of_kind(self, kind: str):
         """Cases whose content is of `kind` (moderation.registry.kinds()); none for an
         unknown kind. One database filter, so the queue's pages stay right."""

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from commons.celery import send_after_commit
 from commons.roles import require_moderator
 from moderation import akismet, blocks
+from moderation import log as moderation_log
 from moderation.akismet import Verdict
 from moderation.models import (
     NOT_SENT,
@@ -25,12 +26,14 @@ from moderation.models import (
     BlockScope,
     CheckState,
     Flag,
+    LogAction,
     ModerationCase,
     ModerationEvent,
     ReviewReason,
+    TargetKind,
 )
 from moderation.registry import adapter_for, content_type_for
-from moderation.states import Status, check_move, decisions_from
+from moderation.states import IllegalMove, Status, check_move, decisions_from
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +336,26 @@ def hold_for_review(*, case_id: int, reason: str, error: str) -> None:
 @transaction.atomic
 def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
     """A moderator publishes the content, or accepts live content as it is; if Akismet had
-    called it spam, tell Akismet."""
+    called it spam, tell Akismet. Logged."""
+    return _approve(case=case, moderator=moderator, reason=reason, action=LogAction.APPROVE)
+
+
+@transaction.atomic
+def patrol(*, case: ModerationCase, moderator, reason: str = "") -> bool:
+    """A moderator marks live content checked as it stands (patrol): accepted as approve
+    does, and logged as patrol. False when a person or the check had accepted it already;
+    IllegalMove when it is not live (hidden as spam, removed, held)."""
+    require_moderator(moderator)
+    locked = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Status.PUBLISHED:
+        raise IllegalMove(f"it is {locked.get_status_display()}, not live")
+    if locked.state in (CheckState.CHECKED, CheckState.DECIDED):
+        return False
+    _approve(case=locked, moderator=moderator, reason=reason, action=LogAction.PATROL)
+    return True
+
+
+def _approve(*, case: ModerationCase, moderator, reason: str, action: str) -> ModerationCase:
     from moderation.tasks import send_feedback
 
     require_moderator(moderator)
@@ -343,6 +365,7 @@ def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationC
         adapter_for(content).hold(content, held=False)
     _accept(case, content, actor_kind=Actor.MODERATOR, actor=moderator, reason=reason or "Approved")
     _decide(case, moderator)
+    _log(action, content, moderator=moderator, reason=reason)
     if case.verdict in (Verdict.SPAM, Verdict.DISCARD) and case.ham_submitted_at is None:
         send_after_commit(send_feedback, case.pk, "ham")
     return case
@@ -350,7 +373,7 @@ def approve(*, case: ModerationCase, moderator, reason: str = "") -> ModerationC
 
 @transaction.atomic
 def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
-    """A moderator calls the content spam; if it had been published, tell Akismet."""
+    """A moderator calls the content spam; if it had been published, tell Akismet. Logged."""
     from moderation.tasks import send_feedback
 
     require_moderator(moderator)
@@ -365,6 +388,7 @@ def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> Moderatio
         reason=reason or "Marked as spam",
     )
     _decide(case, moderator)
+    _log(LogAction.MARK_SPAM, case.content, moderator=moderator, reason=reason)
     if was_published and case.spam_submitted_at is None:
         send_after_commit(send_feedback, case.pk, "spam")
     return case
@@ -383,7 +407,7 @@ def offered_decisions(case: ModerationCase) -> frozenset[str]:
 def remove(*, content, by, reason: str = "Removed") -> None:
     """Soft-remove content (any state -> removed), by its author or a moderator; the
     state it had is kept for restore. The move is logged as the author's when they remove
-    their own content, as the moderator's otherwise."""
+    their own content, as the moderator's otherwise (and then in the moderators' log)."""
     by_author = adapter_for(content).is_author(content, by)
     if not by_author:
         require_moderator(by)
@@ -399,11 +423,14 @@ def remove(*, content, by, reason: str = "Removed") -> None:
         reason=reason,
     )
     case.save(update_fields=["status"])
+    if not by_author:
+        _log(LogAction.REMOVE, content, moderator=by, reason=reason)
 
 
 @transaction.atomic
 def restore(*, content, by, reason: str = "Restored") -> None:
-    """A moderator undoes a removal: the content goes back to the state it had before."""
+    """A moderator undoes a removal: the content goes back to the state it had before.
+    Logged."""
     require_moderator(by)
     case = _case_to_change(content)
     if case.status != Status.REMOVED:
@@ -421,6 +448,16 @@ def restore(*, content, by, reason: str = "Restored") -> None:
     )
     _follow_verdict_kept_while_removed(case, content)
     case.save(update_fields=["status"])
+    _log(LogAction.UNREMOVE, content, moderator=by, reason=reason)
+
+
+def _log(action: str, content, *, moderator, reason: str) -> None:
+    """The moderators' log entry for a decision on `content`, named as the queue names it."""
+    summary = adapter_for(content).summary(content)
+    kind = TargetKind.REVISION if summary.kind == "edit" else TargetKind.COMMENT
+    label = f"{summary.kind} by {summary.author_name} on “{summary.title}”"
+    target = moderation_log.Target(kind, content.pk, label, summary.url)
+    moderation_log.record(action, actor=moderator, target=target, reason=reason)
 
 
 def _follow_verdict_kept_while_removed(case: ModerationCase, content) -> None:

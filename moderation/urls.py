@@ -24,4 +24,5 @@ urlpatterns = [
         blocklist_views.add_site_from_queue,
         name="blocklist_add_site",
     ),
+    path("moderation/<int:pk>/patrol/", views.patrol, name="patrol"),
 ]

@@ -19,13 +19,29 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from commons.roles import require_moderator
 from moderation import blocklist, registry, services
-from moderation.forms import QUEUE_SORTS, QUEUE_TABS, BulkActionForm, ReturnToForm, default_sort
-from moderation.models import CheckState, Flag, ModerationCase, ModerationEvent, ReviewReason
+from moderation import log as moderation_log
+from moderation.forms import (
+    QUEUE_SORTS,
+    QUEUE_TABS,
+    BulkActionForm,
+    LogFilterForm,
+    ReturnToForm,
+    default_sort,
+)
+from moderation.models import (
+    CheckState,
+    Flag,
+    LogAction,
+    LogEntry,
+    ModerationCase,
+    ModerationEvent,
+    ReviewReason,
+)
 from moderation.registry import Summary, adapter_for, prefetch_for_summaries
 from moderation.states import IllegalMove, Status
 from moderation.trust import Standing, standings
@@ -281,6 +297,32 @@ def mark_spam(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @moderators_only
+def patrol(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark live content checked as it stands (recent changes' "Mark checked"), then go
+    back where the moderator was (a local address only)."""
+    case = get_object_or_404(ModerationCase.objects.select_related("content_type"), pk=pk)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
+        back = f"{reverse('recent')}?unchecked=1"
+    try:
+        done = services.patrol(case=case, moderator=request.user)
+    except IllegalMove as error:
+        summary = _summaries([case])[case.pk]
+        messages.error(
+            request,
+            f"Nothing changed: {_describe(case, summary)} cannot be marked checked: {error}.",
+        )
+        return redirect(back)
+    summary = _summaries([case])[case.pk]
+    if done:
+        messages.success(request, f"Marked {_describe(case, summary)} checked.")
+    else:
+        messages.info(request, f"{_describe(case, summary).capitalize()} was already checked.")
+    return redirect(back)
+
+
+@require_POST
+@moderators_only
 def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(request.POST)
     form.is_valid()
@@ -304,9 +346,65 @@ class LogRow:
     summary: Summary | None
 
 
+LOG_TABS: dict[str, str] = {"": "Moderators' actions", "moves": "Spam checks and content moves"}
+
+
 @require_safe
 @moderators_only
 def log(request: HttpRequest) -> HttpResponse:
+    """The moderators' log (LogEntry), newest first, filtered by action, moderator and
+    target; ?tab=moves lists every move of content instead (Akismet's too). A fixed
+    number of queries whatever the page."""
+    tab = "moves" if request.GET.get("tab") == "moves" else ""
+    if tab == "moves":
+        return _content_moves(request)
+    filters = LogFilterForm(request.GET).filters()
+    entries = LogEntry.objects.select_related("actor").order_by("-created_at", "-id")
+    if "action" in filters:
+        entries = entries.filter(action=filters["action"])
+    if "moderator" in filters:
+        entries = entries.filter(actor__username__iexact=filters["moderator"])
+    if "target_kind" in filters:
+        entries = entries.filter(moderation_log.about(filters["target_kind"], filters["target_id"]))
+    if "q" in filters:
+        entries = entries.filter(target_label__icontains=filters["q"])
+    page = Paginator(entries, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    about = ""
+    if "target_kind" in filters:
+        # The target as its newest entry names it (no query of its own).
+        named = [row for row in rows if row.target_kind == filters["target_kind"]]
+        about = (
+            named[0].target_label if named else f"{filters['target_kind']} {filters['target_id']}"
+        )
+    context = {
+        "tabs": _tabs("", {}),
+        "on_log": True,
+        "log_tabs": _log_tabs(tab),
+        "page": page,
+        "entries": rows,
+        "filters": filters,
+        "about": about,
+        "actions": LogAction.choices,
+        "extra_query": urlencode(filters),
+        "without_target": urlencode(
+            {k: v for k, v in filters.items() if k not in ("target_kind", "target_id")}
+        ),
+    }
+    return render(request, "moderation/log.html", context)
+
+
+def _log_tabs(current: str) -> list[dict[str, object]]:
+    base = reverse("moderation:log")
+    return [
+        {"label": label, "current": key == current, "url": f"{base}?tab={key}" if key else base}
+        for key, label in LOG_TABS.items()
+    ]
+
+
+def _content_moves(request: HttpRequest) -> HttpResponse:
+    """Every move of every comment and edit (moderation events), Akismet's and the
+    system's included: each content's own history, side by side."""
     events = ModerationEvent.objects.select_related("actor", "case", "case__content_type").order_by(
         "-created_at", "-id"
     )
@@ -319,7 +417,9 @@ def log(request: HttpRequest) -> HttpResponse:
     context = {
         "tabs": _tabs("", {}),
         "on_log": True,
+        "log_tabs": _log_tabs("moves"),
         "page": page,
         "rows": [LogRow(event=event, summary=summaries[event.case_id]) for event in rows],
+        "extra_query": "tab=moves",
     }
-    return render(request, "moderation/log.html", context)
+    return render(request, "moderation/log_moves.html", context)

@@ -3,6 +3,7 @@ and a person's contributions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from html import unescape
 
@@ -22,6 +23,9 @@ from commons.fragments import fragment_key
 from commons.pagecache import PageCopy, may_share_copy
 from commons.roles import can_moderate
 from moderation import blocks
+from moderation.akismet import Verdict
+from moderation.models import CheckState, ModerationCase
+from moderation.states import Status
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -50,6 +54,52 @@ def _with_tools(user, revisions) -> list:
             and revision.pk == article.current_revision_id
             and can_roll_back(user, article)
         )
+    return rows
+
+
+@dataclass(frozen=True)
+class Check:
+    """Whether an edit has been checked (patrol) and by whom, as a moderator reads it."""
+
+    checked: bool
+    by: str  # "Akismet", a moderator's name, or "" for a trusted author's edit
+    case_id: int | None = None  # what "Mark checked" accepts, for an unchecked edit
+
+    @property
+    def words(self) -> str:
+        if not self.checked:
+            return "not checked yet"
+        return f"checked by {self.by}" if self.by else "checked on save (trusted author)"
+
+
+def check_of(case: ModerationCase | None) -> Check:
+    """The patrol rule, per edit: no case means a trusted author's edit, checked on save;
+    content a person decided was checked by them; Akismet's ham was checked by Akismet; an
+    edit that is live but not yet accepted is unchecked (CaseQuerySet.not_accepted)."""
+    if case is None:
+        return Check(checked=True, by="")
+    accepted = case.status == Status.PUBLISHED and case.state in (
+        CheckState.CHECKED,
+        CheckState.DECIDED,
+    )
+    if not accepted:
+        return Check(checked=False, by="", case_id=case.pk)
+    if case.state == CheckState.DECIDED:
+        name = case.decided_by.get_username() if case.decided_by else "a moderator"
+        return Check(checked=True, by=name)
+    if case.verdict == Verdict.HAM:
+        return Check(checked=True, by="Akismet")
+    return Check(checked=True, by="")  # a trusted author's, opened when it first moved
+
+
+def _with_checks(rows: list) -> list:
+    """Each row's Check, for moderators: one query for the whole page."""
+    cases = {
+        case.object_id: case
+        for case in ModerationCase.objects.for_contents(Revision, (row.pk for row in rows))
+    }
+    for revision in rows:
+        revision.patrol = check_of(cases.get(revision.pk))
     return rows
 
 
@@ -102,18 +152,23 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
         extra_query = urlencode(filters)
         activity = Revision.objects.activity_since(timezone.now() - timedelta(days=7))
     page = Paginator(rows, settings.WIKI_LISTING_PAGE_SIZE).get_page(request.GET.get("page"))
+    if tab == "comments":
+        shown = _with_excerpts(page.object_list)
+    else:
+        shown = _with_tools(request.user, page.object_list)
+        if can_moderate(request.user):  # never in a shared copy: those are anonymous
+            shown = _with_checks(shown)
     context = {
         "tab": tab,
         "page": page,
-        "rows": _with_excerpts(page.object_list)
-        if tab == "comments"
-        else _with_tools(request.user, page.object_list),
+        "rows": shown,
         "hide_minor": hide_minor,
         "new_only": new_only,
         "unchecked_only": unchecked_only,
         "edits_query": urlencode(filters),
         "extra_query": extra_query,
         "activity": activity,
+        "patrol_next": request.get_full_path(),
     }
     return render(request, "website/recent_changes.html", context)
 

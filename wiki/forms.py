@@ -1,6 +1,20 @@
 from django import forms
 
 from wiki.models import TITLE_MAX_LENGTH
+from wiki.permissions import MAX_REVISION_NUMBER
+
+REASON_MAX_LENGTH = 500  # moderation.models.LogEntry.reason
+
+
+def reason_field() -> forms.CharField:
+    """The optional reason a moderator gives for an action; kept in the moderation log."""
+    return forms.CharField(
+        label="Reason",
+        required=False,
+        strip=True,
+        max_length=REASON_MAX_LENGTH,
+        help_text="Optional; kept in the moderation log.",
+    )
 
 
 class EditForm(forms.Form):
@@ -23,6 +37,10 @@ class EditForm(forms.Form):
     )
     is_minor = forms.BooleanField(label="This is a minor edit", required=False)
     base_number = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The revision an edit from the undo page undoes: the save logs the undo.
+    undo_of = forms.IntegerField(
+        required=False, min_value=2, max_value=MAX_REVISION_NUMBER, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, creating: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +55,14 @@ class EditForm(forms.Form):
 
 class MoveForm(forms.Form):
     title = forms.CharField(label="New title", strip=True)
+    reason = reason_field()
+
+
+def posted_reason(data) -> str:
+    """The reason given with a one-click moderator control (lock, archive, hide, revert,
+    rollback): optional, on one line, and cut to length rather than refused, so the click
+    never fails (the input's maxlength says the limit)."""
+    return " ".join(str(data.get("reason", "")).split())[:REASON_MAX_LENGTH]
 
 
 class CompareForm(forms.Form):

@@ -9,7 +9,8 @@ import difflib
 from collections.abc import Collection
 
 from django.conf import settings
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import CharField, Count, Q, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from moderation.akismet import Submission
@@ -58,6 +59,18 @@ def accepted_edits(user_ids: Collection[int]) -> dict[int, int]:
         .annotate(edits=Count("id"))
     )
     return {row["author_id"]: row["edits"] for row in rows}
+
+
+def revisions_in_log(article_id: str) -> Q:
+    """The moderators' log of an article includes its revisions' entries (hidden, spam)."""
+    if not (article_id.isascii() and article_id.isdigit() and len(article_id) <= 18):
+        return Q(pk__in=[])  # no such article: an id the database could not even hold
+    ids = (
+        Revision.objects.filter(article_id=int(article_id))
+        .order_by()
+        .values_list(Cast("pk", CharField()), flat=True)
+    )
+    return Q(target_kind="revision", target_id__in=ids)
 
 
 class RevisionAdapter:

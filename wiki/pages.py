@@ -13,10 +13,14 @@ from collections.abc import Mapping
 
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from commons.fragments import fragment_key
 from commons.http import canonical_url
 from commons.pagecache import PageCopy, may_share_copy, page_etag
+from moderation import log as moderation_log
+from moderation.models import LogAction, TargetKind
 from wiki.markup import html_excerpt
 from wiki.models import Article, ArticleStamp
 from wiki.permissions import can_edit, can_edit_once_signed_in, can_moderate, can_move
@@ -105,6 +109,8 @@ def _article_response(
         "can_move": can_move(request.user, article),
         "is_moderator": can_moderate(request.user),
     }
+    if context["is_moderator"]:
+        context.update(_done_by(article))
     placed: dict[str, list[str]] = {place: [] for place in PLACES}
     for section in sections():
         context.update(section.context(request, article, section_state.get(section.name)))
@@ -116,6 +122,27 @@ def _article_response(
     if article.is_archived and status == 200:
         status = 410
     return TemplateResponse(request, "wiki/article_detail.html", context, status=status).render()
+
+
+def _done_by(article: Article) -> dict[str, object]:
+    """For moderators: the log entries that say who archived or locked the article, when
+    and why (a query for each state the article is in, none for the others)."""
+    found: dict[str, object] = {"log_url": log_url_for(TargetKind.ARTICLE, article.pk)}
+    if article.is_archived:
+        found["archived_entry"] = moderation_log.latest(
+            LogAction.ARCHIVE, kind=TargetKind.ARTICLE, target_id=article.pk
+        )
+    if article.is_locked:
+        found["locked_entry"] = moderation_log.latest(
+            LogAction.LOCK, kind=TargetKind.ARTICLE, target_id=article.pk
+        )
+    return found
+
+
+def log_url_for(kind: str, target_id: object) -> str:
+    """The moderators' log, filtered to one target."""
+    query = urlencode({"target_kind": kind, "target_id": target_id})
+    return f"{reverse('moderation:log')}?{query}"
 
 
 def _awaiting_review(article: Article) -> bool:

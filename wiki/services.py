@@ -21,11 +21,11 @@ from commons import events
 from commons.celery import send_after_commit
 from commons.pagecache import note_version
 from commons.roles import can_moderate, require_moderator
-from moderation import blocklist, log
+from moderation import blocklist
+from moderation import log as moderation_log
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
-from moderation.models import BlockScope
-from moderation.models import TargetKind
+from moderation.models import Actor, BlockScope, LogAction, TargetKind
 from moderation.states import Status
 from moderation.trust import is_trusted
 from wiki import tasks
@@ -62,6 +62,30 @@ def _moderates(contributor: Contributor) -> bool:
 def _require_moderator(contributor: Contributor) -> None:
     if contributor is not SPAM_FILTER:
         require_moderator(contributor.user or AnonymousUser())
+
+
+def _log(action: str, *, by: Contributor, target: moderation_log.Target, reason: str) -> None:
+    """One entry in the moderators' log for a person's action; the spam filter's work is in
+    the moderation events already. People who are not moderators (a revert, a move, an
+    undo) are logged as themselves."""
+    if by is SPAM_FILTER:
+        return
+    actor_kind = Actor.MODERATOR if _moderates(by) else Actor.AUTHOR
+    moderation_log.record(
+        action, actor=by.user, target=target, reason=reason, actor_kind=actor_kind
+    )
+
+
+def _article_target(article: Article, label: str = "") -> moderation_log.Target:
+    return moderation_log.Target(
+        TargetKind.ARTICLE, article.pk, label or article.title, article.get_absolute_url()
+    )
+
+
+def _revision_target(revision: Revision, article: Article) -> moderation_log.Target:
+    url = reverse("wiki:revision", kwargs={"slug": article.slug, "number": revision.number})
+    label = f"{article.title}, revision {revision.number}"
+    return moderation_log.Target(TargetKind.REVISION, revision.pk, label, url)
 
 
 class EditConflict(Exception):
@@ -290,10 +314,6 @@ def _check_if_untrusted(
     return True
 
 
-def _article_target(article: Article) -> log.Target:
-    return log.Target(TargetKind.ARTICLE, article.pk, article.title, article.get_absolute_url())
-
-
 def _check_editable(article: Article, contributor: Contributor) -> None:
     if article.is_archived:
         raise ArticleArchived(f"{article.title} is archived; restore it before editing.")
@@ -312,12 +332,15 @@ def save_edit(
     is_minor: bool = False,
     base_number: int | None,
     contributor: Contributor,
+    undo_of: int | None = None,
 ) -> SaveResult:
     """Save an edit of the article at `slug`, creating it when missing.
 
     An edit started from an older revision is merged three-way with what was saved
     since; overlapping changes raise EditConflict and nothing is saved. The article
     row is locked for the transaction, so concurrent saves get consecutive numbers.
+    `undo_of` is the number of the revision the edit undoes (from the undo page): the
+    undo is logged, with the edit's summary as its reason.
     """
     refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     source = clean_source(source)
@@ -358,6 +381,10 @@ def save_edit(
         base_number=base_number,
     )
     awaiting_review = _check_if_untrusted(revision, contributor, held)
+    undone = article.revisions.filter(number=undo_of).only("number").first() if undo_of else None
+    if undone is not None and undone.number < revision.number:
+        target = _revision_target(undone, article)
+        _log(LogAction.UNDO, by=contributor, target=target, reason=revision.summary)
     return SaveResult(revision=revision, merged=merged, awaiting_review=awaiting_review)
 
 
@@ -375,7 +402,7 @@ def _create_article(
         texts={"title": (title, ""), "source": (source, ""), "summary": (summary, "")},
         writer=contributor.user,
         ip=contributor.ip,
-        target=log.Target(
+        target=moderation_log.Target(
             TargetKind.ARTICLE, slug, f"new article “{title}”", reverse("wiki:article", args=[slug])
         ),
     )
@@ -404,10 +431,17 @@ def _create_article(
 
 @transaction.atomic
 def revert_article(
-    *, article: Article, number: int, contributor: Contributor, summary: str = ""
+    *, article: Article, number: int, contributor: Contributor, summary: str = "", reason: str = ""
 ) -> Revision:
-    """Add a new revision carrying revision `number`'s text; history is never rewritten."""
+    """Add a new revision carrying revision `number`'s text; history is never rewritten.
+    A person's revert is logged with their reason."""
     refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
+    revision = _revert(article=article, number=number, contributor=contributor, summary=summary)
+    _log(LogAction.REVERT, by=contributor, target=_article_target(revision.article), reason=reason)
+    return revision
+
+
+def _revert(*, article: Article, number: int, contributor: Contributor, summary: str) -> Revision:
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
     target = article.revisions.get(number=number)
@@ -515,14 +549,19 @@ def _by_same_author(revision: Revision) -> Q:
 
 @transaction.atomic
 def rollback_article(
-    *, article: Article, contributor: Contributor, seen_number: int | None = None
+    *,
+    article: Article,
+    contributor: Contributor,
+    seen_number: int | None = None,
+    reason: str = "",
 ) -> Revision:
     """Revert the run of latest edits by the current revision's author to the last
     revision by someone else, as one new revision (revert_article); for moderators and
     trusted users.
 
     `seen_number` is the revision the caller saw as current: when someone other than its
-    author has edited since, NothingToRollBack says so and nothing is saved.
+    author has edited since, NothingToRollBack says so and nothing is saved. Logged once,
+    as a rollback, with the reason.
     """
     refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     if not (_moderates(contributor) or is_trusted(contributor.user)):
@@ -544,17 +583,24 @@ def rollback_article(
             f"Every revision of “{article.title}” is by {current.author_name}: there is no "
             "revision by someone else to roll back to."
         )
-    return revert_article(
+    revision = _revert(
         article=article,
         number=target.number,
         contributor=contributor,
         summary=f"Rolled back edits by {current.author_name} to revision {target.number}",
     )
+    _log(
+        LogAction.ROLLBACK, by=contributor, target=_article_target(revision.article), reason=reason
+    )
+    return revision
 
 
 @transaction.atomic
-def move_article(*, article: Article, new_title: str, contributor: Contributor) -> Revision:
-    """Rename an article: a new revision with the new title; the old address redirects."""
+def move_article(
+    *, article: Article, new_title: str, contributor: Contributor, reason: str = ""
+) -> Revision:
+    """Rename an article: a new revision with the new title; the old address redirects.
+    Logged with the reason, under both titles."""
     refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     article = Article.objects.select_for_update().get(pk=article.pk)
     _check_editable(article, contributor)
@@ -569,7 +615,7 @@ def move_article(*, article: Article, new_title: str, contributor: Contributor) 
     if slug != old_slug:
         ArticleRedirect.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
         _refresh_links_to_after_commit({slug})
-    return _add_revision(
+    revision = _add_revision(
         article=article,
         previous=current,
         title=title,
@@ -580,11 +626,14 @@ def move_article(*, article: Article, new_title: str, contributor: Contributor) 
         base_number=current.number,
         slug=slug if slug != old_slug else None,
     )
+    target = _article_target(article, label=f"{old_title} → {title}")
+    _log(LogAction.MOVE, by=contributor, target=target, reason=reason)
+    return revision
 
 
 @transaction.atomic
-def archive_article(*, article: Article, moderator: Contributor) -> Article:
-    """Take an article out of listings and search; its history and text stay."""
+def archive_article(*, article: Article, moderator: Contributor, reason: str = "") -> Article:
+    """Take an article out of listings and search; its history and text stay. Logged."""
     _require_moderator(moderator)
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.is_archived:
@@ -592,6 +641,7 @@ def archive_article(*, article: Article, moderator: Contributor) -> Article:
     article.archived_at = timezone.now()
     article.archived_by = moderator.user
     article_changed(article.pk, archived_at=article.archived_at, archived_by=article.archived_by)
+    _log(LogAction.ARCHIVE, by=moderator, target=_article_target(article), reason=reason)
     _refresh_links_to_after_commit(
         {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     )
@@ -599,8 +649,8 @@ def archive_article(*, article: Article, moderator: Contributor) -> Article:
 
 
 @transaction.atomic
-def restore_article(*, article: Article, moderator: Contributor) -> Article:
-    """Bring an archived article back to listings and search."""
+def restore_article(*, article: Article, moderator: Contributor, reason: str = "") -> Article:
+    """Bring an archived article back to listings and search. Logged."""
     _require_moderator(moderator)
     article = Article.objects.select_for_update().get(pk=article.pk)
     if not article.is_archived:
@@ -608,31 +658,50 @@ def restore_article(*, article: Article, moderator: Contributor) -> Article:
     article.archived_at = None
     article.archived_by = None
     article_changed(article.pk, archived_at=None, archived_by=None)
+    _log(LogAction.RESTORE, by=moderator, target=_article_target(article), reason=reason)
     _refresh_links_to_after_commit(
         {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     )
     return article
 
 
-def set_article_lock(*, article: Article, locked: bool, moderator: Contributor) -> Article:
-    """Lock an article so only moderators edit it, or unlock it."""
+@transaction.atomic
+def set_article_lock(
+    *, article: Article, locked: bool, moderator: Contributor, reason: str = ""
+) -> Article:
+    """Lock an article so only moderators edit it, or unlock it; logged when it changes."""
     _require_moderator(moderator)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.is_locked == locked:
+        return article
     article.is_locked = locked
     article.locked_by = moderator.user if locked else None
     article_changed(article.pk, is_locked=locked, locked_by=article.locked_by)
+    action = LogAction.LOCK if locked else LogAction.UNLOCK
+    _log(action, by=moderator, target=_article_target(article), reason=reason)
     return article
 
 
-def set_revision_hidden(*, revision: Revision, hidden: bool, moderator: Contributor) -> Revision:
-    """Hide a revision's text from the public (or show it again); the revision stays."""
+@transaction.atomic
+def set_revision_hidden(
+    *, revision: Revision, hidden: bool, moderator: Contributor, reason: str = ""
+) -> Revision:
+    """Hide a revision's text from the public (or show it again); the revision stays.
+    Logged when it changes."""
     _require_moderator(moderator)
-    is_current = Article.objects.filter(pk=revision.article_id, current_revision=revision).exists()
-    if hidden and is_current:
+    article = Article.objects.select_for_update().get(pk=revision.article_id)
+    if hidden and article.current_revision_id == revision.pk:
         raise ValidationError(
             "The current revision cannot be hidden: revert the article first, then hide it."
         )
+    was_hidden = Revision.objects.filter(pk=revision.pk).values_list("is_hidden", flat=True).get()
+    if was_hidden == hidden:
+        revision.is_hidden = hidden
+        return revision
     revision.is_hidden = hidden
     revision.hidden_by = moderator.user if hidden else None
     revision.save(update_fields=["is_hidden", "hidden_by"])
     article_changed(revision.article_id)
+    action = LogAction.HIDE if hidden else LogAction.UNHIDE
+    _log(action, by=moderator, target=_revision_target(revision, article), reason=reason)
     return revision

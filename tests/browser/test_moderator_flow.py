@@ -63,7 +63,7 @@ def test_moderator_approves_a_held_comment(axe_page, browser, live_server):
     finally:
         reader.close()
 
-    page.goto("/moderation/log/")
+    page.goto("/moderation/log/?tab=moves")
     rows = page.locator(".log-table tbody tr")
     approval = rows.filter(has=page.locator(".log-who", has_text="warden"))
     assert approval.count() == 1

@@ -114,6 +114,7 @@ def test_the_main_pages_are_valid_html(site, user, moderator, tmp_path):
         "edit": (editor, f"/wiki/{slug}/edit/", 200),
         "queue": (mod, "/moderation/", 200),
         "log": (mod, "/moderation/log/", 200),
+        "log-moves": (mod, "/moderation/log/?tab=moves", 200),
         "contributions": (reader, f"/users/{moderator.username}/", 200),
         "watchlist": (editor, "/watchlist/", 200),
         "missing-article": (reader, "/wiki/no-such-page/", 404),

@@ -77,7 +77,7 @@ def test_anonymous_visitors_get_the_login_page_and_users_a_403(client, user, hel
     assert held.status == Status.PENDING
 
 
-@pytest.mark.parametrize("url", ["/moderation/", "/moderation/log/"])
+@pytest.mark.parametrize("url", ["/moderation/", "/moderation/log/?tab=moves"])
 def test_moderators_see_the_queue_and_the_log(mod_client, held, url):
     assert "Gardens" in page_text(mod_client, url)
 
@@ -90,7 +90,7 @@ def test_ips_and_emails_are_shown_to_moderators_only(client, mod_client, user, h
     body = page_text(mod_client)
     assert "192.0.2.77" in body and "seller@spam.test" in body
     client.force_login(user)
-    for url in ("/moderation/", "/moderation/log/", "/wiki/gardens/"):
+    for url in ("/moderation/", "/moderation/log/", "/moderation/log/?tab=moves", "/wiki/gardens/"):
         text = client.get(url).content.decode()
         assert "192.0.2.77" not in text and "seller@spam.test" not in text, url
 
@@ -289,12 +289,12 @@ def test_the_header_shows_moderators_the_count_and_the_akismet_problem(
     assert "Moderation (" not in plain and "/moderation/" not in plain
 
 
-# The log
+# The log's second tab: every move of content (the moderators' log is tests/moderation/test_log.py)
 
 
 def test_the_log_lists_every_move_newest_first_with_who_and_why(mod_client, moderator, held):
     services.mark_spam(case=case_of(held), moderator=moderator, reason="Pills")
-    body = page_text(mod_client, "/moderation/log/")
+    body = page_text(mod_client, "/moderation/log/?tab=moves")
     newest = body.index("Pills")
     oldest = body.index("No Akismet key: held for a moderator.")
     assert newest < oldest
@@ -310,7 +310,7 @@ def test_the_log_names_akismet_readers_and_authors(mod_client, moderator, articl
     flagged_comment(article, moderator)
     own = post(article, "Mine", author=signed_in(user))
     remove_comment(comment=own, by=user)
-    body = page_text(mod_client, "/moderation/log/")
+    body = page_text(mod_client, "/moderation/log/?tab=moves")
     assert "Akismet" in body and "readers&#x27; flags" in body and "the author" in body
 
 
@@ -345,10 +345,10 @@ def test_the_queue_costs_the_same_queries_for_3_or_30_items(mod_client, moderato
 
 def test_the_log_costs_the_same_queries_for_3_or_30_events(mod_client, moderator):
     seed_queue(3, moderator)
-    mod_client.get("/moderation/log/")
-    few = queries(mod_client, "/moderation/log/")
+    mod_client.get("/moderation/log/?tab=moves")
+    few = queries(mod_client, "/moderation/log/?tab=moves")
     seed_queue(27, moderator, start=3)
     assert ModerationEvent.objects.count() >= 30
-    many = queries(mod_client, "/moderation/log/")
+    many = queries(mod_client, "/moderation/log/?tab=moves")
     assert few == many
     assert many <= 12

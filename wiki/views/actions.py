@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from commons.roles import require_moderator
 from wiki import services
-from wiki.forms import MoveForm
+from wiki.forms import MoveForm, posted_reason
 from wiki.permissions import get_article_for_move_or_404, get_article_or_404, get_revision_or_404
 from wiki.views.common import answers_refusals, cannot_change, contributor_for
 
@@ -20,7 +20,9 @@ from wiki.views.common import answers_refusals, cannot_change, contributor_for
 def article_archive(request: HttpRequest, slug: str) -> HttpResponse:
     require_moderator(request.user)
     article = services.archive_article(
-        article=get_article_or_404(slug), moderator=contributor_for(request)
+        article=get_article_or_404(slug),
+        moderator=contributor_for(request),
+        reason=posted_reason(request.POST),
     )
     messages.success(request, f"Archived “{article.title}”. It can be restored from this page.")
     return redirect(article)
@@ -30,7 +32,9 @@ def article_archive(request: HttpRequest, slug: str) -> HttpResponse:
 def article_restore(request: HttpRequest, slug: str) -> HttpResponse:
     require_moderator(request.user)
     article = services.restore_article(
-        article=get_article_or_404(slug), moderator=contributor_for(request)
+        article=get_article_or_404(slug),
+        moderator=contributor_for(request),
+        reason=posted_reason(request.POST),
     )
     messages.success(request, f"Restored “{article.title}”.")
     return redirect(article)
@@ -41,7 +45,10 @@ def article_lock(request: HttpRequest, slug: str) -> HttpResponse:
     require_moderator(request.user)
     locked = request.POST.get("locked") == "1"
     article = services.set_article_lock(
-        article=get_article_or_404(slug), locked=locked, moderator=contributor_for(request)
+        article=get_article_or_404(slug),
+        locked=locked,
+        moderator=contributor_for(request),
+        reason=posted_reason(request.POST),
     )
     messages.success(request, "Locked: only moderators can edit it now." if locked else "Unlocked.")
     return redirect(article)
@@ -55,7 +62,10 @@ def revision_hide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     hidden = request.POST.get("hidden") == "1"
     try:
         services.set_revision_hidden(
-            revision=revision, hidden=hidden, moderator=contributor_for(request)
+            revision=revision,
+            hidden=hidden,
+            moderator=contributor_for(request),
+            reason=posted_reason(request.POST),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -77,6 +87,7 @@ def article_move(request: HttpRequest, slug: str) -> HttpResponse:
                 article=article,
                 new_title=form.cleaned_data["title"],
                 contributor=contributor_for(request),
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             form.add_error("title" if not hasattr(error, "error_dict") else None, error)

@@ -24,7 +24,7 @@ from wiki.views.common import answers_refusals, cannot_change, contributor_for
 
 
 @hands_back_on_outage(
-    "source", keep=("title", "summary", "is_minor", "base_number", "save", "preview")
+    "source", keep=("title", "summary", "is_minor", "base_number", "undo_of", "save", "preview")
 )
 @answers_refusals()
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -78,6 +78,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             is_minor=data.get("is_minor", False),
             base_number=data["base_number"],
             contributor=contributor_for(request),
+            undo_of=data.get("undo_of"),
         )
     except TooComplexToRender as error:
         form.add_error(None, error)
@@ -123,7 +124,12 @@ def article_undo(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         messages.info(request, str(nothing))
         return redirect("wiki:history", slug=article.slug)
     form = EditForm(
-        initial={"source": undo.source, "summary": undo.summary, "base_number": undo.base_number},
+        initial={
+            "source": undo.source,
+            "summary": undo.summary,
+            "base_number": undo.base_number,
+            "undo_of": number,
+        },
         creating=False,
     )
     context = {
@@ -156,6 +162,7 @@ def _render_conflict(request, conflict: services.EditConflict, data: dict) -> Ht
             "summary": data["summary"],
             "is_minor": data.get("is_minor", False),
             "base_number": current.number,
+            "undo_of": data.get("undo_of"),
         },
         creating=False,
     )

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from commons import ratelimit
+from moderation import log as moderation_log
+from moderation.models import LogAction, TargetKind
 from wiki import services
 from wiki.diffs import diff_texts
-from wiki.forms import CompareForm
+from wiki.forms import CompareForm, posted_reason
 from wiki.markup import TooComplexToRender
 from wiki.models import Article, Revision
-from wiki.pages import article_page_copy, render_article_page
+from wiki.pages import article_page_copy, log_url_for, render_article_page
 from wiki.permissions import (
     can_edit,
     can_edit_once_signed_in,
@@ -91,6 +93,11 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
         "sign_in_to_edit": can_edit_once_signed_in(request.user, article),
         "is_moderator": can_moderate(request.user),
     }
+    if revision.is_hidden and context["is_moderator"]:
+        context["hidden_entry"] = moderation_log.latest(
+            LogAction.HIDE, kind=TargetKind.REVISION, target_id=revision.pk
+        )
+        context["log_url"] = log_url_for(TargetKind.ARTICLE, article.pk)
     return render(request, "wiki/revision_detail.html", context)
 
 
@@ -144,7 +151,10 @@ def article_revert(request: HttpRequest, slug: str, number: int) -> HttpResponse
     article = get_article_for_revert_or_404(request.user, slug)
     try:
         revision = services.revert_article(
-            article=article, number=number, contributor=contributor_for(request)
+            article=article,
+            number=number,
+            contributor=contributor_for(request),
+            reason=posted_reason(request.POST),
         )
     except Revision.DoesNotExist:
         raise Http404("No such revision.") from None
@@ -180,7 +190,10 @@ def article_rollback(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("wiki:history", slug=article.slug)
     try:
         revision = services.rollback_article(
-            article=article, contributor=contributor_for(request), seen_number=seen_number
+            article=article,
+            contributor=contributor_for(request),
+            seen_number=seen_number,
+            reason=posted_reason(request.POST),
         )
     except TooComplexToRender as error:
         messages.error(request, " ".join(error.messages))
