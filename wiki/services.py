@@ -22,7 +22,7 @@ from commons.pagecache import note_version
 from commons.roles import can_moderate, require_moderator
 from moderation import services as moderation
 from moderation.states import Status
-from moderation.trust import is_trusted
+from moderation.trust import check_new_writer_limits, is_trusted
 from wiki import tasks
 from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
@@ -315,6 +315,8 @@ def save_edit(
             raise EditConflict(current=current, base_number=base_number, source=source)
         merged = result.text != source
         source = result.text
+    if not _moderates(contributor):  # level 0: what this edit adds to the current text
+        check_new_writer_limits(contributor.user, source, current.source, field="source")
     if source == current.source:
         raise NothingChanged("The text is the same as the current revision's.")
     revision = _add_revision(
@@ -341,6 +343,8 @@ def _create_article(
         )
     if not source.strip():
         raise ValidationError({"source": "A new article needs some text."})
+    if not _moderates(contributor):
+        check_new_writer_limits(contributor.user, source, field="source")
     try:
         with transaction.atomic():
             article = Article.objects.create(slug=slug, title=title)
