@@ -1,9 +1,9 @@
-"""Input shapes for the queue's actions and for readers' flags; nothing here saves."""
+"""Input shapes for the queue's actions, readers' flags and trust levels; nothing here saves."""
 
 from django import forms
 
 from moderation import registry
-from moderation.models import ModerationCase
+from moderation.models import ModerationCase, TrustLevel
 
 QUEUE_TABS: dict[str, str] = {
     "review": "Needs review",
@@ -92,3 +92,22 @@ class FlagForm(forms.Form):
             "max_length": "Please keep it to 500 characters (this has %(show_value)d).",
         },
     )
+
+
+EARNED = "earned"
+
+
+class TrustLevelForm(forms.Form):
+    """A moderator's choice of someone's level: one of the levels, or back to the earned one."""
+
+    level = forms.ChoiceField(
+        choices=[
+            (EARNED, "the level they earn"),
+            *((str(value), f"{label} (level {value})") for value, label in TrustLevel.choices),
+        ]
+    )
+    reason = forms.CharField(max_length=500, required=False, strip=True)
+
+    def chosen_level(self) -> TrustLevel | None:
+        level = self.cleaned_data["level"]
+        return None if level == EARNED else TrustLevel(int(level))

@@ -183,6 +183,33 @@ def standing_of(user) -> Standing:
     return standings([user])[user.pk]
 
 
+def manual_setting(user) -> TrustSetting | None:
+    """The level a moderator set by hand for `user`, with who set it; None when earned."""
+    setting = TrustSetting.objects.select_related("set_by").filter(user=user.pk).first()
+    return setting if _manual_level(setting) is not None else None
+
+
+@dataclass(frozen=True)
+class LevelRules:
+    """What the levels mean, from the settings, in the words pages show."""
+
+    new_max_links: int
+    member_contributions: int
+    member_days: int
+    trusted_contributions: int
+    trusted_days: int
+
+
+def level_rules() -> LevelRules:
+    return LevelRules(
+        new_max_links=settings.MODERATION_NEW_MAX_LINKS,
+        member_contributions=settings.MODERATION_MEMBER_CONTRIBUTIONS,
+        member_days=settings.MODERATION_MEMBER_DAYS,
+        trusted_contributions=settings.MODERATION_TRUSTED_CONTRIBUTIONS,
+        trusted_days=settings.MODERATION_TRUSTED_DAYS,
+    )
+
+
 @transaction.atomic
 def set_level(*, user, level: TrustLevel | None, by, reason: str = "") -> TrustSetting:
     """A moderator sets `user`'s level by hand (None: back to the earned level); logged."""

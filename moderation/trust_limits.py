@@ -79,17 +79,13 @@ def external_links(text: str) -> set[str]:
         head = match.group()
         rest = token[len(head) :]
         if match.group("scheme"):
-            scheme = head.partition(":")[0].lower()
-            if scheme != "data" and own and validate_host(_host(rest), own):
+            scheme, colon, slashes = head.partition(":")
+            if scheme.lower() != "data" and own and validate_host(_host(rest), own):
                 continue
-            key = f"{scheme}://{rest}"
-        elif match.group("www"):
-            key = f"//{token}"
-        else:
-            if own and validate_host(_host(rest), own):
-                continue
-            key = f"//{rest}"
-        found.add(key)
+            token = f"{scheme.lower()}{colon}{slashes}{rest}"
+        elif match.group("relative") and own and validate_host(_host(rest), own):
+            continue
+        found.add(token)
     return found
 
 

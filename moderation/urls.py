@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import views
+from moderation import trust_views, views
 
 app_name = "moderation"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("moderation/bulk/", views.bulk, name="bulk"),
     path("moderation/<int:pk>/approve/", views.approve, name="approve"),
     path("moderation/<int:pk>/spam/", views.mark_spam, name="spam"),
+    path("moderation/trust/<str:username>/", trust_views.set_trust, name="set_trust"),
 ]

@@ -21,6 +21,8 @@ from comments.models import Comment
 from commons.fragments import fragment_key
 from commons.pagecache import PageCopy, may_share_copy
 from commons.roles import can_moderate
+from moderation.forms import TrustLevelForm
+from moderation.trust import level_rules, manual_setting, standing_of
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -139,5 +141,14 @@ def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
         "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
         "counts": counts,
         "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+        # The trust level, for everyone; moderators set it by hand (moderation.trust_views).
+        "standing": standing_of(person),
+        "level_rules": level_rules(),
     }
+    if can_moderate(request.user):
+        setting = manual_setting(person)
+        context["trust_setting"] = setting
+        context["trust_form"] = TrustLevelForm(
+            auto_id="id_trust_%s", initial={"level": str(setting.level) if setting else "earned"}
+        )
     return render(request, "website/user_contributions.html", context)
