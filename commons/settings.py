@@ -276,10 +276,12 @@ COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 
 # Moderation: trust levels (moderation.trust), one for editing and commenting. A new
 # account (level 0, like every anonymous writer) adds at most MODERATION_NEW_MAX_LINKS
-# external links per edit or comment and no images; it becomes a member (level 1) after
-# this many accepted contributions and days since joining, and trusted (level 2, published
-# without waiting) after these. A moderator may set a level by hand, up or down.
+# external links and MODERATION_NEW_MAX_IMAGES images (none) per edit or comment; it
+# becomes a member (level 1) after this many accepted contributions and days since
+# joining, and trusted (level 2, published without waiting) after these. A moderator may
+# set a level by hand, up or down.
 MODERATION_NEW_MAX_LINKS = env_int("MODERATION_NEW_MAX_LINKS", 2)
+MODERATION_NEW_MAX_IMAGES = env_int("MODERATION_NEW_MAX_IMAGES", 0)
 MODERATION_MEMBER_CONTRIBUTIONS = env_int("MODERATION_MEMBER_CONTRIBUTIONS", 3)
 MODERATION_MEMBER_DAYS = env_int("MODERATION_MEMBER_DAYS", 1)
 MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)

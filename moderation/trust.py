@@ -1,11 +1,11 @@
 """Trust levels, one for the wiki and the discussion alike.
 
 Level 0 (new) is every anonymous writer and every account that has not yet earned more:
-at most MODERATION_NEW_MAX_LINKS external links added per edit or comment and no images
-(check_new_writer_limits). Level 1 (member) is earned after MODERATION_MEMBER_CONTRIBUTIONS
-accepted contributions and MODERATION_MEMBER_DAYS days since joining; level 2 (trusted,
-published without waiting) after MODERATION_TRUSTED_CONTRIBUTIONS and
-MODERATION_TRUSTED_DAYS. A moderator's TrustSetting replaces the earned level, up or down;
+at most MODERATION_NEW_MAX_LINKS external links and MODERATION_NEW_MAX_IMAGES images (none)
+added per edit or comment (check_new_writer_limits). Level 1 (member) is earned after
+MODERATION_MEMBER_CONTRIBUTIONS accepted contributions and MODERATION_MEMBER_DAYS days
+since joining; level 2 (trusted, published without waiting) after
+MODERATION_TRUSTED_CONTRIBUTIONS and MODERATION_TRUSTED_DAYS. A moderator's TrustSetting replaces the earned level, up or down;
 staff and moderators are always trusted.
 
 Apps register how to count users' published contributions; moderation knows no models.
@@ -248,11 +248,15 @@ def check_new_writer_limits(
     user, new_text: str, old_text: str = "", *, field: str | None = None
 ) -> None:
     """Refuse (ValidationError, on `field` when given) a level-0 writer's text that adds
-    more than MODERATION_NEW_MAX_LINKS distinct external links, or any image, to
-    `old_text`. Linear in the texts' length; the level is read only when the text needs it."""
+    more than MODERATION_NEW_MAX_LINKS distinct external links or MODERATION_NEW_MAX_IMAGES
+    images (none, by default) to `old_text`. Linear in the texts' length; the level is
+    read (queries) only when the text is over a limit."""
     links = added_links(new_text, old_text)
     images = added_images(new_text, old_text)
-    if len(links) <= settings.MODERATION_NEW_MAX_LINKS and not images:
+    if (
+        len(links) <= settings.MODERATION_NEW_MAX_LINKS
+        and len(images) <= settings.MODERATION_NEW_MAX_IMAGES
+    ):
         return
     if level_of(user) > TrustLevel.NEW:
         return
@@ -277,8 +281,14 @@ def _limit_message(user, *, links: int, images: int) -> str:
     else:
         who = "New accounts"
         rise = f"Your account rises {rise}"
-    if images:
-        what = f"{who} cannot add images (this text adds {_plural(images, 'image')})"
+    most_images = settings.MODERATION_NEW_MAX_IMAGES
+    if images > most_images:
+        what = (
+            f"{who} cannot add images"
+            if not most_images
+            else f"{who} can add at most {_plural(most_images, 'image')} at a time"
+        )
+        what += f" (this text adds {_plural(images, 'image')})"
     else:
         what = (
             f"{who} can add at most {_plural(most, 'external link')} at a time "

@@ -4,7 +4,7 @@ Markdown source.
 Each scan is a handful of regular expressions with bounded repeats and no nesting, run
 once over the text, so any input costs time in proportion to its length. The count errs
 on the side of more: anything a browser could follow off the site counts (bare URLs,
-autolinks, inline and reference links, raw <a> and <img> shown as text, entity-encoded
+autolinks, inline and reference links, a raw <a> shown as text, entity-encoded
 schemes, protocol-relative and backslashed addresses, data: URLs), whether or not the
 renderer makes a link of it.
 """
@@ -40,9 +40,10 @@ _URL_END = re.compile(r"[\x00-\x20<>\"'`()\[\]{}|^]")
 _URL_MAX = 2048
 _URL_TRAILING = ".,:;!?*_~"
 
-# An image: Markdown's ![alt](src) or ![alt][ref], or a raw <img> (shown as text today;
-# counted all the same). The key is what the image says, so an unchanged one is not new.
-_IMAGE_START = re.compile(r"!\[|<img\b", re.IGNORECASE)
+# An image: Markdown's ![alt](src), ![alt][ref] or ![ref]. Raw HTML is shown as text, so
+# "<img>" is not one (tests/moderation/test_trust_levels.py holds the renderer to that).
+# The key is what the image says, so an unchanged one is not new.
+_IMAGE_START = re.compile(r"!\[")
 _IMAGE = re.compile(r"!\[([^\[\]\n]{0,300})\][ ]?(?:\(([^()\n]{0,2048})\)|\[([^\[\]\n]{0,300})\])?")
 _IMAGE_FALLBACK_KEY = 64
 

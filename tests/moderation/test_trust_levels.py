@@ -262,11 +262,16 @@ def test_every_way_to_write_an_external_link_counts(source):
         "![x](http://i.example/a.png)",
         "![x][r]\n\n[r]: http://i.example/a.png",
         "![x]",
-        "<img src=x>",
     ],
 )
 def test_every_way_to_write_an_image_counts(source):
     assert sum(images(source).values()) == 1
+
+
+def test_raw_html_images_are_text_so_a_new_writer_may_write_about_them(user):
+    source = "Write <img src=x.png> in HTML; here it stays text."
+    assert "<img" not in render_markdown(source)
+    check_new_writer_limits(user, source)
 
 
 def _external_hrefs(html: str) -> set[str]:
