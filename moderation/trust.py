@@ -5,8 +5,8 @@ at most MODERATION_NEW_MAX_LINKS external links and MODERATION_NEW_MAX_IMAGES im
 added per edit or comment (check_new_writer_limits). Level 1 (member) is earned after
 MODERATION_MEMBER_CONTRIBUTIONS accepted contributions and MODERATION_MEMBER_DAYS days
 since joining; level 2 (trusted, published without waiting) after
-MODERATION_TRUSTED_CONTRIBUTIONS and MODERATION_TRUSTED_DAYS. A moderator's TrustSetting replaces the earned level, up or down;
-staff and moderators are always trusted.
+MODERATION_TRUSTED_CONTRIBUTIONS and MODERATION_TRUSTED_DAYS. A moderator's TrustSetting
+replaces the earned level, up or down; staff and moderators are always trusted.
 
 Apps register how to count users' published contributions; moderation knows no models.
 A counter takes many users at once, so a page that shows many authors (the queue) pays
