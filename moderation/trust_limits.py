@@ -56,9 +56,12 @@ def _own_hosts() -> list[str]:
     return [host for host in settings.ALLOWED_HOSTS if host != "*"]
 
 
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+
+
 def _host(rest: str) -> str:
-    authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0]
-    host = authority.rpartition("@")[2]
+    end = _AUTHORITY_END.search(rest)
+    host = rest[: end.start() if end else len(rest)].rpartition("@")[2]
     if host.startswith("["):
         return host.partition("]")[0] + "]"
     return host.partition(":")[0].rstrip(".").lower()
@@ -68,6 +71,14 @@ def external_links(text: str) -> set[str]:
     """The distinct addresses in `text` that lead off the site (same-site ones skipped)."""
     text = _decoded(text)
     own = _own_hosts()
+    ours: dict[str, bool] = {}
+
+    def same_site(rest: str) -> bool:
+        host = _host(rest)
+        if host not in ours:
+            ours[host] = bool(own) and validate_host(host, own)
+        return ours[host]
+
     found: set[str] = set()
     starts = list(_URL_START.finditer(text))
     for index, match in enumerate(starts):
@@ -81,10 +92,10 @@ def external_links(text: str) -> set[str]:
         rest = token[len(head) :]
         if match.group("scheme"):
             scheme, colon, slashes = head.partition(":")
-            if scheme.lower() != "data" and own and validate_host(_host(rest), own):
+            if scheme.lower() != "data" and same_site(rest):
                 continue
             token = f"{scheme.lower()}{colon}{slashes}{rest}"
-        elif match.group("relative") and own and validate_host(_host(rest), own):
+        elif match.group("relative") and same_site(rest):
             continue
         found.add(token)
     return found
