@@ -115,6 +115,7 @@ def test_the_main_pages_are_valid_html(site, user, moderator, tmp_path):
         "queue": (mod, "/moderation/", 200),
         "log": (mod, "/moderation/log/", 200),
         "contributions": (reader, f"/users/{moderator.username}/", 200),
+        "contributions-trust-form": (mod, f"/users/{user.username}/", 200),
         "watchlist": (editor, "/watchlist/", 200),
         "missing-article": (reader, "/wiki/no-such-page/", 404),
         "404": (reader, "/wiki/no-such-page/history/", 404),
