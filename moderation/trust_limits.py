@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from html import unescape
+from itertools import chain
 
 from django.conf import settings
 from django.http.request import validate_host
@@ -80,25 +81,34 @@ def external_links(text: str) -> set[str]:
         return ours[host]
 
     found: set[str] = set()
-    starts = list(_URL_START.finditer(text))
-    for index, match in enumerate(starts):
-        start = match.start()
-        stop = min(
-            start + _URL_MAX, starts[index + 1].start() if index + 1 < len(starts) else len(text)
-        )
-        end = _URL_END.search(text, match.end(), stop)
-        token = text[start : end.start() if end else stop].rstrip(_URL_TRAILING)
-        head = match.group()
-        rest = token[len(head) :]
-        if match.group("scheme"):
-            scheme, colon, slashes = head.partition(":")
-            if scheme.lower() != "data" and same_site(rest):
-                continue
-            token = f"{scheme.lower()}{colon}{slashes}{rest}"
-        elif match.group("relative") and same_site(rest):
-            continue
-        found.add(token)
+    # Each address ends where the next one starts, at the latest: one match is held back
+    # until the next is found (a list of them all would keep the garbage collector busy).
+    previous = None
+    for match in chain(_URL_START.finditer(text), [None]):
+        if previous is not None:
+            token = _token(text, previous, match.start() if match else len(text), same_site)
+            if token:
+                found.add(token)
+        previous = match
     return found
+
+
+def _token(text: str, match: re.Match[str], next_start: int, same_site) -> str:
+    """The address that starts at `match`, as a key; "" when it stays on the site."""
+    start = match.start()
+    stop = min(start + _URL_MAX, next_start)
+    end = _URL_END.search(text, match.end(), stop)
+    token = text[start : end.start() if end else stop].rstrip(_URL_TRAILING)
+    head = match.group()
+    rest = token[len(head) :]
+    if match.group("scheme"):
+        scheme, colon, slashes = head.partition(":")
+        if scheme.lower() != "data" and same_site(rest):
+            return ""
+        return f"{scheme.lower()}{colon}{slashes}{rest}"
+    if match.group("relative") and same_site(rest):
+        return ""
+    return token
 
 
 def images(text: str) -> Counter[str]:
