@@ -111,7 +111,7 @@ class Standing:
     joined: datetime
     accepted: int  # published contributions, edits and comments together
     manual: bool = False  # the level was set by a moderator
-    role: str = ""  # "staff" or "moderator": trusted by their role
+    role: str = ""  # "staff member" or "moderator": trusted by their role
 
     @property
     def trusted(self) -> bool:
@@ -156,7 +156,7 @@ def standings(users: Iterable) -> dict[int, Standing]:
     found = {}
     for pk, user in people.items():
         role = (
-            "staff"
+            "staff member"
             if user.is_staff
             else "moderator"
             if user.is_superuser or pk in moderators

@@ -124,7 +124,8 @@ def test_anonymous_writers_are_new_and_staff_and_moderators_trusted(levels, mode
     # A level set by hand does not demote a moderator, who is trusted by role.
     set_level(user=moderator, level=TrustLevel.NEW, by=moderator, reason="test")
     assert level_of(moderator) == TrustLevel.TRUSTED
-    assert standings([moderator])[moderator.pk].role == "moderator"
+    assert standings([moderator])[moderator.pk].source == "as a moderator"
+    assert standings([staff])[staff.pk].source == "as a staff member"
 
 
 # Set by hand
@@ -199,6 +200,10 @@ def test_the_form_on_a_persons_page_sets_the_level_for_everyone_to_see(levels, c
     bad = client.post(f"/moderation/trust/{person.username}/", {"level": "7"}, follow=True)
     assert "Nothing changed" in bad.content.decode()
     assert level_of(person) == TrustLevel.NEW
+    # A moderator's own page says why they are trusted, with no form that would not count.
+    own = client.get(f"/users/{moderator.username}/").content.decode()
+    assert "Trusted, level 2 of 2</span>, as a moderator" in own
+    assert "/moderation/trust/" not in own
 
 
 def test_the_persons_page_costs_the_same_queries_for_1_or_30_contributions(
