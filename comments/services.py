@@ -158,7 +158,7 @@ def edit_comment(*, comment: Comment, body: str, editor) -> Comment:
     body = clean_body(body)
     if body == comment.body:
         return comment
-    check_new_writer_limits(editor, body, comment.body, field="body")
+    check_new_writer_limits(editor, body, comment.body)  # the view puts it on the body
     CommentEdit.objects.create(
         comment=comment,
         body=comment.body,

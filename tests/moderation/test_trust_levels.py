@@ -466,6 +466,20 @@ def test_the_limit_is_explained_and_the_text_kept_in_the_forms(levels, client, m
     assert not Comment.objects.comments().exists()
 
 
+def test_an_edited_comment_over_the_limit_is_explained_in_its_form(levels, client, moderator):
+    article = make_article(title="Gardens", user=moderator)
+    newcomer = account()
+    comment = post(article, "Roses.", author=signed_in(newcomer))
+    client.force_login(newcomer)
+    response = client.post(f"/comments/{comment.pk}/edit/", {"body": f"Roses. {AN_IMAGE}"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "New accounts cannot add images (this text adds 1 image)" in body
+    assert "cats.example/cat.png)</textarea>" in body
+    comment.refresh_from_db()
+    assert comment.body == "Roses."
+
+
 def test_plain_text_costs_no_query_for_the_limits(user):
     with CaptureQueriesContext(connection) as captured:
         check_new_writer_limits(user, "Just words, [[a wiki link]] and http://one.example")
