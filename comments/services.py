@@ -22,7 +22,7 @@ from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
 from moderation.models import BlockScope, TargetKind
 from moderation.states import Status
-from moderation.trust import is_trusted
+from moderation.trust import check_new_writer_limits, is_trusted
 from wiki.markup import render_comment_markdown
 from wiki.models import Article
 from wiki.services import article_changed
@@ -100,6 +100,8 @@ def post_comment(
     body = clean_body(body)
     if author.user is None and not (author.name.strip() and author.email.strip()):
         raise ValidationError("A name and an e-mail address are needed to comment.")
+    if not caught_by_honeypot:  # a bot's form is kept as spam whatever it carries
+        check_new_writer_limits(author.user, body, field="body")
     article = Article.objects.select_related("current_revision").get(pk=article.pk)
     _check_open(article)
     held = None
@@ -192,6 +194,7 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
     body = clean_body(body)
     if body == comment.body:
         return comment
+    check_new_writer_limits(editor, body, comment.body)  # the view puts it on the body
     CommentEdit.objects.create(
         comment=comment,
         body=comment.body,

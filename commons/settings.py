@@ -274,8 +274,18 @@ COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 6)
 COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # about; pages hold whole threads
 COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 10_000)
 
-# Moderation: authors with this many published contributions are trusted.
+# Moderation: trust levels (moderation.trust), one for editing and commenting. A new
+# account (level 0, like every anonymous writer) adds at most MODERATION_NEW_MAX_LINKS
+# external links and MODERATION_NEW_MAX_IMAGES images (none) per edit or comment; it
+# becomes a member (level 1) after this many accepted contributions and days since
+# joining, and trusted (level 2, published without waiting) after these. A moderator may
+# set a level by hand, up or down.
+MODERATION_NEW_MAX_LINKS = env_int("MODERATION_NEW_MAX_LINKS", 2)
+MODERATION_NEW_MAX_IMAGES = env_int("MODERATION_NEW_MAX_IMAGES", 0)
+MODERATION_MEMBER_CONTRIBUTIONS = env_int("MODERATION_MEMBER_CONTRIBUTIONS", 3)
+MODERATION_MEMBER_DAYS = env_int("MODERATION_MEMBER_DAYS", 1)
 MODERATION_TRUSTED_CONTRIBUTIONS = env_int("MODERATION_TRUSTED_CONTRIBUTIONS", 5)
+MODERATION_TRUSTED_DAYS = env_int("MODERATION_TRUSTED_DAYS", 7)
 
 # Celery: Redis as broker when REDIS_URL is set; without it, tasks run in-process.
 # (An in-memory broker named without a host makes kombu warn on every task.)

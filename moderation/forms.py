@@ -1,9 +1,9 @@
-"""Input shapes for the queue's actions and for readers' flags; nothing here saves."""
+"""Input shapes for the queue's actions, readers' flags and trust levels; nothing here saves."""
 
 from django import forms
 
 from moderation import registry
-from moderation.models import LogAction, ModerationCase, TargetKind
+from moderation.models import LogAction, ModerationCase, TargetKind, TrustLevel
 
 QUEUE_TABS: dict[str, str] = {
     "review": "Needs review",
@@ -114,3 +114,22 @@ class LogFilterForm(forms.Form):
             found.pop("target_kind", None)
             found.pop("target_id", None)
         return {name: value for name, value in found.items() if value}
+
+
+EARNED = "earned"
+
+
+class TrustLevelForm(forms.Form):
+    """A moderator's choice of someone's level: one of the levels, or back to the earned one."""
+
+    level = forms.ChoiceField(
+        choices=[
+            (EARNED, "the level they earn"),
+            *((str(value), f"{label} (level {value})") for value, label in TrustLevel.choices),
+        ]
+    )
+    reason = forms.CharField(max_length=500, required=False, strip=True)
+
+    def chosen_level(self) -> TrustLevel | None:
+        level = self.cleaned_data["level"]
+        return None if level == EARNED else TrustLevel(int(level))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation import block_views, blocklist_views, views
+from moderation import block_views, blocklist_views, trust_views, views
 
 app_name = "moderation"
 
@@ -25,4 +25,5 @@ urlpatterns = [
         name="blocklist_add_site",
     ),
     path("moderation/<int:pk>/patrol/", views.patrol, name="patrol"),
+    path("moderation/trust/<str:username>/", trust_views.set_trust, name="set_trust"),
 ]

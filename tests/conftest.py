@@ -49,6 +49,14 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _trust_by_contributions_alone(settings):
+    """Factories make accounts that joined a moment ago: tests earn trust levels by accepted
+    contributions alone, unless they set the days (tests/moderation/test_trust_levels.py)."""
+    settings.MODERATION_MEMBER_DAYS = 0
+    settings.MODERATION_TRUSTED_DAYS = 0
+
+
+@pytest.fixture(autouse=True)
 def _required_services(request):
     if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
         missing("needs PostgreSQL: set DATABASE_URL=postgres://...")

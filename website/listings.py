@@ -24,8 +24,10 @@ from commons.pagecache import PageCopy, may_share_copy
 from commons.roles import can_moderate
 from moderation import blocks
 from moderation.akismet import Verdict
+from moderation.forms import TrustLevelForm
 from moderation.models import CheckState, ModerationCase
 from moderation.states import Status
+from moderation.trust import level_rules, manual_setting, standing_of
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -195,8 +197,16 @@ def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
         "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,
         "counts": counts,
         "extra_query": urlencode({"tab": tab}) if tab == "comments" else "",
+        # The trust level, for everyone; moderators set it by hand (moderation.trust_views).
+        "standing": standing_of(person),
+        "level_rules": level_rules(),
         "can_block": can_moderate(request.user),
     }
     if context["can_block"]:
         context["current_block"] = blocks.active_block(user=person, doing=None)
+        setting = manual_setting(person)
+        context["trust_setting"] = setting
+        context["trust_form"] = TrustLevelForm(
+            auto_id="id_trust_%s", initial={"level": str(setting.level) if setting else "earned"}
+        )
     return render(request, "website/user_contributions.html", context)

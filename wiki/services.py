@@ -27,7 +27,7 @@ from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
 from moderation.models import Actor, BlockScope, LogAction, TargetKind
 from moderation.states import Status
-from moderation.trust import is_trusted
+from moderation.trust import check_new_writer_limits, is_trusted
 from wiki import tasks
 from wiki.events import RevisionSaved
 from wiki.markup import TooComplexToRender, render_article
@@ -362,6 +362,8 @@ def save_edit(
             raise EditConflict(current=current, base_number=base_number, source=source)
         merged = result.text != source
         source = result.text
+    if not _moderates(contributor):  # level 0: what this edit adds to the current text
+        check_new_writer_limits(contributor.user, source, current.source, field="source")
     if source == current.source:
         raise NothingChanged("The text is the same as the current revision's.")
     held = blocklist.check(
@@ -406,6 +408,8 @@ def _create_article(
             TargetKind.ARTICLE, slug, f"new article “{title}”", reverse("wiki:article", args=[slug])
         ),
     )
+    if not _moderates(contributor):
+        check_new_writer_limits(contributor.user, source, field="source")
     try:
         with transaction.atomic():
             article = Article.objects.create(slug=slug, title=title)

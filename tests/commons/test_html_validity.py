@@ -116,6 +116,7 @@ def test_the_main_pages_are_valid_html(site, user, moderator, tmp_path):
         "log": (mod, "/moderation/log/", 200),
         "log-moves": (mod, "/moderation/log/?tab=moves", 200),
         "contributions": (reader, f"/users/{moderator.username}/", 200),
+        "contributions-trust-form": (mod, f"/users/{user.username}/", 200),
         "watchlist": (editor, "/watchlist/", 200),
         "missing-article": (reader, "/wiki/no-such-page/", 404),
         "404": (reader, "/wiki/no-such-page/history/", 404),

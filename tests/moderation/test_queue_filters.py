@@ -263,11 +263,11 @@ def test_each_author_shows_trust_account_age_and_accepted_contributions(
 
     body = mod_client.get("/moderation/").text
     newcomer_text = _standing_text(body, case_of(waiting).pk)
-    assert newcomer_text.startswith("not trusted · joined 3")
+    assert newcomer_text.startswith("member, level 1 · joined 3")  # 3 earn level 1
     assert newcomer_text.endswith("3 accepted contributions")
     assert _standing_text(body, case_of(last_edit).pk) == newcomer_text
     regular_text = _standing_text(body, case_of(regular_comment).pk)
-    assert regular_text.startswith("trusted · joined 1")
+    assert regular_text.startswith("trusted, level 2 · joined 1")
     assert regular_text.endswith("5 accepted contributions")
     assert _standing_text(body, case_of(anonymous).pk) == "anonymous, no account"
     assert f'datetime="{html_datetime(newcomer.date_joined)}"' in body
