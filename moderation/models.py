@@ -349,12 +349,16 @@ class TrustLevel(models.IntegerChoices):
 
 
 class TrustSetting(UndeletableModel):
-    """A level a moderator set by hand for one account; it replaces the earned level."""
+    """A level a moderator set by hand for one account; it replaces the earned level.
+
+    Rows are never deleted: taking the level back sets `level` to None (the earned level
+    applies again), with who did it and when; the log keeps every step.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="trust_setting"
     )
-    level = models.PositiveSmallIntegerField(choices=TrustLevel.choices)
+    level = models.PositiveSmallIntegerField(choices=TrustLevel.choices, null=True, blank=True)
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -366,7 +370,8 @@ class TrustSetting(UndeletableModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(level__in=TrustLevel.values), name="moderation_trust_level_valid"
+                condition=Q(level__in=TrustLevel.values) | Q(level=None),
+                name="moderation_trust_level_valid",
             ),
         ]
 

@@ -74,10 +74,9 @@ def _too_young_to_earn(joined: datetime) -> bool:
     return timezone.now() - joined < timedelta(days=days)
 
 
-# A manual level a moderator took back (rows are never deleted, and a user has one row):
-# the row stays, with no `set_by`, and the earned level applies again. The log keeps who.
 def _manual_level(setting: TrustSetting | None) -> TrustLevel | None:
-    if setting is None or setting.set_by_id is None:
+    """The level set by hand; None when none was, or it was taken back (level None)."""
+    if setting is None or setting.level is None:
         return None
     return TrustLevel(setting.level)
 
@@ -143,13 +142,13 @@ def standings(users: Iterable) -> dict[int, Standing]:
         get_user_model()
         .objects.filter(pk__in=list(people))
         .annotate(moderates=Exists(in_group))
-        .values_list("pk", "moderates", "trust_setting__level", "trust_setting__set_by")
+        .values_list("pk", "moderates", "trust_setting__level")
     )
     moderators, manual = set(), {}
-    for pk, moderates, level, set_by in rows:
+    for pk, moderates, level in rows:
         if moderates:
             moderators.add(pk)
-        if level is not None and set_by is not None:
+        if level is not None:
             manual[pk] = TrustLevel(level)
     accepted = accepted_contributions(people)
     now = timezone.now()
@@ -216,16 +215,16 @@ def set_level(*, user, level: TrustLevel | None, by, reason: str = "") -> TrustS
     require_moderator(by)
     setting = TrustSetting.objects.select_for_update().filter(user=user).first()
     if setting is None:
-        setting = TrustSetting(user=user, level=TrustLevel.NEW)
+        setting = TrustSetting(user=user, level=None)
     if level is None:
         if _manual_level(setting) is None:
             return setting  # nothing was set: nothing to take back
-        setting.set_by = None  # the row stays: see _manual_level
+        setting.level = None  # the row stays; the earned level applies again
         done = "back to the earned level"
     else:
         setting.level = TrustLevel(level)
-        setting.set_by = by
         done = f"level {setting.level} ({setting.level.label})"
+    setting.set_by = by
     setting.set_at = timezone.now()
     setting.reason = reason.strip()[:500]
     setting.save()

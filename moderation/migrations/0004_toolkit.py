@@ -308,7 +308,7 @@ class Migration(migrations.Migration):
                 (
                     "level",
                     models.PositiveSmallIntegerField(
-                        choices=[(0, "new"), (1, "member"), (2, "trusted")]
+                        blank=True, choices=[(0, "new"), (1, "member"), (2, "trusted")], null=True
                     ),
                 ),
                 ("set_at", models.DateTimeField(default=django.utils.timezone.now)),
@@ -334,7 +334,9 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.CheckConstraint(
-                        condition=models.Q(("level__in", [0, 1, 2])),
+                        condition=models.Q(
+                            ("level__in", [0, 1, 2]), ("level", None), _connector="OR"
+                        ),
                         name="moderation_trust_level_valid",
                     )
                 ],
