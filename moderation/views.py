@@ -19,9 +19,10 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from commons.http import safe_next
 from commons.roles import require_moderator
 from moderation import blocklist, registry, services
 from moderation import log as moderation_log
@@ -301,9 +302,7 @@ def patrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark live content checked as it stands (recent changes' "Mark checked"), then go
     back where the moderator was (a local address only)."""
     case = get_object_or_404(ModerationCase.objects.select_related("content_type"), pk=pk)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None) or not back.startswith("/"):
-        back = f"{reverse('recent')}?unchecked=1"
+    back = safe_next(request, request.POST.get("next"), f"{reverse('recent')}?unchecked=1")
     try:
         done = services.patrol(case=case, moderator=request.user)
     except IllegalMove as error:

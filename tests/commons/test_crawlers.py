@@ -257,6 +257,7 @@ def test_every_address_that_only_takes_a_form_answers_a_get_with_a_page(
         "section": "articles",
         "uidb64": "x",
         "token_": "x",
+        "ip": "203.0.113.7",
     }
     client.force_login(moderator)
     post_only = []

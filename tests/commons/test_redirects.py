@@ -90,6 +90,7 @@ def site():
         "uidb64": "x",
         "key": "0" * 32,
         "section": "articles",
+        "ip": "203.0.113.7",
     }
     return site_paths(sample), editor, root
 

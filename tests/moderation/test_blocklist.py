@@ -653,7 +653,8 @@ def spam_comment(article, body, moderator):
     return comment
 
 
-def test_spam_in_the_queue_offers_its_links_sites(mod_client, article, moderator, listed):
+def test_spam_in_the_queue_offers_its_links_sites(mod_client, article, moderator, listed, settings):
+    settings.MODERATION_NEW_MAX_LINKS = 10  # spam that got past new writers' link limit
     spam_comment(
         article,
         "[a](https://www.pills.example/x) [b](http://sub.listed.example/) "
