@@ -17,7 +17,8 @@ from tests.wiki.helpers import make_article
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_moderator_blocklists_a_spam_site_from_the_queue(axe_page, browser, live_server):
+def test_moderator_blocklists_a_spam_site_from_the_queue(axe_page, browser, live_server, settings):
+    settings.MODERATION_NEW_MAX_LINKS = 10  # spam that got past new writers' link limit
     page = axe_page
     moderator = UserFactory(username="warden")
     moderator.groups.add(Group.objects.get_or_create(name="moderators")[0])

@@ -31,7 +31,7 @@ def test_moderator_marks_a_filtered_page_of_comments_as_spam(axe_page, settings)
     newest = page.locator(".queue-item")
     assert newest.count() == 3
     assert "mower" in newest.nth(1).inner_text()  # the edits came last
-    assert "not trusted" in newest.nth(1).locator(".queue-standing").inner_text()
+    assert "new, level 0" in newest.nth(1).locator(".queue-standing").inner_text()
     assert_accessible(page)
     screenshot(page, "moderation-queue-busy")
 
