@@ -17,15 +17,15 @@ from comments.models import Comment, CommentEdit
 from comments.permissions import can_change_comment, get_comment_for_change_or_404
 from commons import events
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
-from moderation import blocklist, log
+from moderation import blocklist
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
-from moderation.models import BlockScope, TargetKind
+from moderation.models import BlockScope
 from moderation.states import Status
 from moderation.trust import check_new_writer_limits, is_trusted
 from wiki.markup import render_comment_markdown
 from wiki.models import Article
-from wiki.services import article_changed
+from wiki.services import article_changed, article_target
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,6 @@ def _check_open(article: Article) -> None:
         raise ValidationError("This article is locked, so its discussion is closed.")
 
 
-def _article_target(article: Article) -> log.Target:
-    return log.Target(TargetKind.ARTICLE, article.pk, article.title, article.get_absolute_url())
-
-
 @blocklist.logs_refusals
 @transaction.atomic
 def post_comment(
@@ -110,7 +106,7 @@ def post_comment(
             texts={"body": (body, ""), "name": (author.name, ""), "website": (author.url, "")},
             writer=author.user,
             ip=author.ip,
-            target=_article_target(article),
+            target=article_target(article),
         )
     root = _lock_thread(article)
     if submission_key is not None:
@@ -159,7 +155,7 @@ def post_comment(
             status=comment.status,
             match=held,
             writer=user,
-            target=_article_target(article),
+            target=article_target(article),
             what=f"comment #{comment.pk}",
         )
     elif comment.status == Status.PENDING:
@@ -183,7 +179,7 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
         texts={None: (body.replace("\r\n", "\n"), comment.body)},
         writer=editor,
         ip=ip,
-        target=lambda: _article_target(comment.article),
+        target=lambda: article_target(comment.article),
     )
     checked = held is not None or not is_trusted(editor)  # moderators are trusted
     if checked:
@@ -211,7 +207,7 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
             content=comment,
             match=held,
             writer=editor,
-            target=_article_target(comment.article),
+            target=article_target(comment.article),
             what=f"comment #{comment.pk}",
         )
     elif checked:

@@ -371,14 +371,27 @@ def _approve(*, case: ModerationCase, moderator, reason: str, action: str) -> Mo
     return case
 
 
+def spam_report_due(case: ModerationCase, *, every_miss: bool = False) -> bool:
+    """Whether marking `case` spam tells Akismet (once per case): when the content had been
+    published or called ham, and with `every_miss` whenever Akismet had not called it spam
+    itself (Remove spammer reports every item Akismet missed)."""
+    if case.spam_submitted_at is not None:
+        return False
+    if case.status == Status.PUBLISHED or case.verdict == Verdict.HAM:
+        return True
+    return every_miss and case.verdict not in (Verdict.SPAM, Verdict.DISCARD)
+
+
 @transaction.atomic
-def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> ModerationCase:
-    """A moderator calls the content spam; if it had been published, tell Akismet. Logged."""
+def mark_spam(
+    *, case: ModerationCase, moderator, reason: str = "", report_every_miss: bool = False
+) -> ModerationCase:
+    """A moderator calls the content spam; Akismet is told as spam_report_due() says. Logged."""
     from moderation.tasks import send_feedback
 
     require_moderator(moderator)
     case = ModerationCase.objects.select_for_update().get(pk=case.pk)
-    was_published = case.status == Status.PUBLISHED or case.verdict == Verdict.HAM
+    report = spam_report_due(case, every_miss=report_every_miss)
     _move(
         case,
         case.content,
@@ -389,7 +402,7 @@ def mark_spam(*, case: ModerationCase, moderator, reason: str = "") -> Moderatio
     )
     _decide(case, moderator)
     _log(LogAction.MARK_SPAM, case.content, moderator=moderator, reason=reason)
-    if was_published and case.spam_submitted_at is None:
+    if report:
         send_after_commit(send_feedback, case.pk, "spam")
     return case
 

@@ -21,14 +21,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from comments.models import Comment
-from commons.celery import send_after_commit
 from commons.roles import can_moderate, require_moderator
 from moderation import akismet, blocks, log
 from moderation import services as moderation
-from moderation.akismet import Verdict
 from moderation.models import Block, BlockScope, LogAction, ModerationCase, TargetKind
 from moderation.states import Status
-from moderation.tasks import send_feedback
 from wiki import services as wiki
 from wiki.markup import TooComplexToRender
 from wiki.models import Article, Revision
@@ -341,17 +338,9 @@ def _mark_spam(content, moderator, reason: str) -> int:
     """Mark one item spam (a logged move, undone by approving it in the queue) and see that
     Akismet hears of it once; returns 1 when this run sends the report, else 0."""
     case = moderation.case_to_decide(content)
-    # mark_spam itself reports what had been published; the rest is reported here.
-    reported_by_mark_spam = case.status == Status.PUBLISHED or case.verdict == Verdict.HAM
-    case = moderation.mark_spam(case=case, moderator=moderator, reason=reason)
-    if case.spam_submitted_at is not None or not akismet.is_configured():
-        return 0  # told already, or no Akismet to tell
-    if reported_by_mark_spam:
-        return 1
-    if case.verdict in (Verdict.SPAM, Verdict.DISCARD):
-        return 0  # Akismet said so itself
-    send_after_commit(send_feedback, case.pk, "spam")
-    return 1
+    due = moderation.spam_report_due(case, every_miss=True)
+    moderation.mark_spam(case=case, moderator=moderator, reason=reason, report_every_miss=True)
+    return int(due and akismet.is_configured())
 
 
 def _block(spammer: Spammer, moderator, *, reason: str, scope: str, expires_at) -> Block | None:

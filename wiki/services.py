@@ -76,7 +76,8 @@ def _log(action: str, *, by: Contributor, target: moderation_log.Target, reason:
     )
 
 
-def _article_target(article: Article, label: str = "") -> moderation_log.Target:
+def article_target(article: Article, label: str = "") -> moderation_log.Target:
+    """How the moderators' log names an article (comments' actions name theirs the same)."""
     return moderation_log.Target(
         TargetKind.ARTICLE, article.pk, label or article.title, article.get_absolute_url()
     )
@@ -304,7 +305,7 @@ def _check_if_untrusted(
             status=Status.PUBLISHED,
             match=held,
             writer=contributor.user,
-            target=_article_target(revision.article),
+            target=article_target(revision.article),
             what=f"revision {revision.number}",
         )
         return True
@@ -370,7 +371,7 @@ def save_edit(
         texts={"source": (source, current.source), "summary": (summary, "")},
         writer=contributor.user,
         ip=contributor.ip,
-        target=_article_target(article),
+        target=article_target(article),
     )
     revision = _add_revision(
         article=article,
@@ -441,7 +442,7 @@ def revert_article(
     A person's revert is logged with their reason."""
     refuse_if_blocked(contributor.user, contributor.ip, BlockScope.EDIT)
     revision = _revert(article=article, number=number, contributor=contributor, summary=summary)
-    _log(LogAction.REVERT, by=contributor, target=_article_target(revision.article), reason=reason)
+    _log(LogAction.REVERT, by=contributor, target=article_target(revision.article), reason=reason)
     return revision
 
 
@@ -593,9 +594,7 @@ def rollback_article(
         contributor=contributor,
         summary=f"Rolled back edits by {current.author_name} to revision {target.number}",
     )
-    _log(
-        LogAction.ROLLBACK, by=contributor, target=_article_target(revision.article), reason=reason
-    )
+    _log(LogAction.ROLLBACK, by=contributor, target=article_target(revision.article), reason=reason)
     return revision
 
 
@@ -630,7 +629,7 @@ def move_article(
         base_number=current.number,
         slug=slug if slug != old_slug else None,
     )
-    target = _article_target(article, label=f"{old_title} → {title}")
+    target = article_target(article, label=f"{old_title} → {title}")
     _log(LogAction.MOVE, by=contributor, target=target, reason=reason)
     return revision
 
@@ -645,7 +644,7 @@ def archive_article(*, article: Article, moderator: Contributor, reason: str = "
     article.archived_at = timezone.now()
     article.archived_by = moderator.user
     article_changed(article.pk, archived_at=article.archived_at, archived_by=article.archived_by)
-    _log(LogAction.ARCHIVE, by=moderator, target=_article_target(article), reason=reason)
+    _log(LogAction.ARCHIVE, by=moderator, target=article_target(article), reason=reason)
     _refresh_links_to_after_commit(
         {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     )
@@ -662,7 +661,7 @@ def restore_article(*, article: Article, moderator: Contributor, reason: str = "
     article.archived_at = None
     article.archived_by = None
     article_changed(article.pk, archived_at=None, archived_by=None)
-    _log(LogAction.RESTORE, by=moderator, target=_article_target(article), reason=reason)
+    _log(LogAction.RESTORE, by=moderator, target=article_target(article), reason=reason)
     _refresh_links_to_after_commit(
         {article.slug, *article.redirects.values_list("old_slug", flat=True)}
     )
@@ -682,7 +681,7 @@ def set_article_lock(
     article.locked_by = moderator.user if locked else None
     article_changed(article.pk, is_locked=locked, locked_by=article.locked_by)
     action = LogAction.LOCK if locked else LogAction.UNLOCK
-    _log(action, by=moderator, target=_article_target(article), reason=reason)
+    _log(action, by=moderator, target=article_target(article), reason=reason)
     return article
 
 
