@@ -21,7 +21,7 @@ class WatchAdmin(ReadOnlyAdmin):
 
 @admin.register(Preference)
 class PreferenceAdmin(ReadOnlyAdmin):
-    list_display = ["user", "mail_replies"]
+    list_display = ["user", "reply", "mention", "watched_edit", "watched_comment", "moderation"]
     list_select_related = ["user"]
 
 

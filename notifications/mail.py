@@ -16,7 +16,8 @@ from comments.models import Comment
 from moderation.services import case_for
 from moderation.states import Status
 from moderation.trust import is_trusted
-from notifications.models import Delivery, Preference, Subscription, Watch
+from notifications.models import Delivery, NoticeKind, Subscription, Watch
+from notifications.notices import channels_for
 from notifications.tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
 from wiki.models import Revision
 
@@ -194,8 +195,7 @@ def _send_confirmation(subscription: Subscription, comment: Comment) -> int:
 
 
 def _wants_replies(user) -> bool:
-    preference = Preference.objects.filter(user=user).first()
-    return preference is None or preference.mail_replies
+    return channels_for(user_ids=[user.pk], kind=NoticeKind.REPLY)[user.pk].by_email
 
 
 def _excerpt(text: str) -> str:

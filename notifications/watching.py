@@ -10,7 +10,8 @@ from comments.models import Comment
 from commons.celery import send_after_commit
 from moderation.states import Status
 from notifications import tasks
-from notifications.models import Preference, Subscription, Watch
+from notifications.models import NoticeKind, Subscription, Watch
+from notifications.notices import stop_mail
 from notifications.tokens import UnsubscribeTarget, read_unsubscribe_token, subscription_for_token
 
 
@@ -55,7 +56,7 @@ def unsubscribe(*, token: str) -> UnsubscribeTarget:
         user_id, article_id = target.ids
         Watch.objects.filter(user_id=user_id, article_id=article_id).delete()
     elif target.kind == "replies":
-        Preference.objects.update_or_create(user_id=target.ids[0], defaults={"mail_replies": False})
+        stop_mail(user_id=target.ids[0], kind=NoticeKind.REPLY)
     else:
         Subscription.objects.filter(pk=target.ids[0], unsubscribed_at__isnull=True).update(
             unsubscribed_at=timezone.now()

@@ -36,7 +36,7 @@ def contributions(user):
     article = make_article(title="Gardens", texts=("Roses.\n",), user=user)
     comment = post(article, "I planted these.", author=signed_in(user, ip="198.51.100.44"))
     toggle_watch(user=user, article=article)
-    Preference.objects.create(user=user, mail_replies=False)
+    Preference.objects.create(user=user, reply="site")
     earlier = post(article, "Before I signed up.", author=anonymous(email=user.email))
     subscribe_anonymous(comment=earlier, email=user.email.upper())
     return article, comment

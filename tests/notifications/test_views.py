@@ -108,7 +108,7 @@ def test_unsubscribing_from_replies_stops_them(client, user):
     client.get(url)
     assert not Preference.objects.exists()
     client.post(url)
-    assert Preference.objects.get(user=user).mail_replies is False
+    assert Preference.objects.get(user=user).reply == "site"
 
 
 @pytest.mark.parametrize(
