@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -85,3 +86,17 @@ def mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:
     if notice_ids is not None:
         unread = unread.filter(Q(pk__in=list(notice_ids)))
     return unread.update(read_at=timezone.now())
+
+
+def verified_addresses(*, user_ids: Iterable[int]) -> dict[int, str]:
+    """The address each active person verified (their primary one, or any verified one),
+    for those who have one: the only addresses mail goes to. One query."""
+    rows = (
+        EmailAddress.objects.filter(user_id__in=set(user_ids), verified=True, user__is_active=True)
+        .order_by("user_id", "-primary", "pk")
+        .values_list("user_id", "email")
+    )
+    addresses: dict[int, str] = {}
+    for user_id, email in rows:
+        addresses.setdefault(user_id, email)
+    return addresses
