@@ -7,13 +7,21 @@ person, so no app imports this module.
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.db.models import CharField, F, QuerySet, Value
+from django.db.models.functions import Cast, Replace
+from django.urls import reverse
 
 from comments.models import Comment
-from notifications.models import Preference, Subscription, Watch
+from moderation import log as moderation_log
+from moderation.models import Actor, LogAction, TargetKind
+from moderation.models import LogEntry as ModerationLogEntry
+from notifications.models import Notice, Preference, Subscription, Watch
+from website.models import Profile
 from wiki.models import Revision
 from wiki.services import article_changed
 
@@ -44,16 +52,31 @@ def _forgotten_name(user: AbstractUser) -> str:
     return name
 
 
+def is_last_admin(user: AbstractUser) -> bool:
+    """Whether `user` is the only active superuser: closing their account would leave the
+    site with nobody who can reach the whole admin."""
+    if not (user.is_active and user.is_superuser):
+        return False
+    others = get_user_model().objects.filter(is_active=True, is_superuser=True)
+    return not others.exclude(pk=user.pk).exists()
+
+
 @transaction.atomic
 def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
-    """Forget who `user` was, at their request: name replaced, e-mail, IPs and browser details
-    wiped from the account and from their revisions and comments (their address from comments
-    written signed out too), their watches, choices and reply subscriptions dropped, the
-    account closed. Their revisions and comments stay where they are, under the new name.
-    Logged in the admin's history; the pages they wrote on are shown afresh."""
+    """Forget who `user` was, at their request: name replaced, e-mail addresses, IPs and
+    browser details wiped from the account and from their revisions and comments (their
+    addresses from comments written signed out too), their profile, notices, watches,
+    choices and reply subscriptions dropped, roles taken away, the account closed (which
+    signs it out everywhere: its sessions no longer match it). Their revisions and comments
+    stay where they are, under the new name, and the logs name them by it. Logged in the
+    admin's history and the moderators' log; the pages they wrote on are shown afresh."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    old_email = user.email
-    name = user.username
+    old_name = user.username
+    addresses = EmailAddress.objects.filter(user=user)
+    old_emails = {email.casefold() for email in addresses.values_list("email", flat=True)}
+    if user.email:
+        old_emails.add(user.email.casefold())
+    name = old_name
     mine = f"{FORGOTTEN_PREFIX}{user.pk}"
     if name != mine and not name.startswith(f"{mine}-"):
         name = _forgotten_name(user)
@@ -65,6 +88,7 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    addresses.delete()  # and their confirmations, by cascade
 
     revisions = Revision.objects.filter(author=user)
     comments = Comment.objects.filter(author=user)
@@ -76,17 +100,65 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
     )
     Watch.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
-    if old_email:
-        # What they wrote signed out under the same address keeps its name, not the address.
-        Comment.objects.filter(author=None, author_email__iexact=old_email).update(author_email="")
-        Subscription.objects.filter(email__iexact=old_email).delete()
-    # Earlier entries of the admin's history name the account as it was.
+    Notice.objects.filter(recipient=user).delete()
+    Profile.objects.filter(user=user).delete()
+    for email in sorted(old_emails):
+        # What they wrote signed out under their addresses keeps its name, not the address.
+        Comment.objects.filter(author=None, author_email__iexact=email).update(author_email="")
+        Subscription.objects.filter(email__iexact=email).delete()
+    if old_name != name:
+        _rename_in_records(user=user, old_name=old_name, name=name, revisions=revisions)
+    for article_id in sorted(touched):
+        article_changed(article_id)
+    _log(user=user, by=by, message="Anonymised at the person's request.")
+    own = by.pk == user.pk
+    moderation_log.record(
+        LogAction.REMOVE,
+        actor=user if own else by,
+        actor_kind=Actor.AUTHOR if own else Actor.MODERATOR,
+        target=_user_target(user),
+        reason="Closed their own account: who they were is forgotten."
+        if own
+        else "Forgotten at the person's request.",
+    )
+    return user
+
+
+def _user_target(user: AbstractUser) -> moderation_log.Target:
+    name = user.get_username()
+    return moderation_log.Target(
+        TargetKind.USER, user.pk, name, reverse("contributions", args=[name])
+    )
+
+
+def _ids_as_text(rows: QuerySet) -> QuerySet:
+    """The rows' ids as the moderators' log stores a target's (text), for a subquery."""
+    return rows.annotate(id_text=Cast("pk", CharField())).values("id_text")
+
+
+def _rename_in_records(
+    *, user: AbstractUser, old_name: str, name: str, revisions: QuerySet
+) -> None:
+    """The records that named the person by their old name name them by the new one:
+    the admin's history, the moderators' log, and others' notices of what they did."""
     LogEntry.objects.filter(
         content_type__app_label=user._meta.app_label,
         content_type__model=user._meta.model_name,
         object_id=str(user.pk),
     ).update(object_repr=name)
-    for article_id in sorted(touched):
-        article_changed(article_id)
-    _log(user=user, by=by, message="Anonymised at the person's request.")
-    return user
+    target = _user_target(user)
+    ModerationLogEntry.objects.filter(target_kind=TargetKind.USER, target_id=str(user.pk)).update(
+        target_label=target.label, target_url=target.url
+    )
+    # Decisions on what they wrote are labelled "comment by <name> on “<title>”".
+    renamed = Replace(F("target_label"), Value(f" by {old_name} on "), Value(f" by {name} on "))
+    ModerationLogEntry.objects.filter(
+        target_kind=TargetKind.COMMENT,
+        target_id__in=_ids_as_text(Comment.objects.filter(author=user)),
+    ).update(target_label=renamed)
+    ModerationLogEntry.objects.filter(
+        target_kind=TargetKind.REVISION, target_id__in=_ids_as_text(revisions)
+    ).update(target_label=renamed)
+    Notice.objects.filter(actor_name=old_name).update(
+        actor_name=name, text=Replace(F("text"), Value(old_name), Value(name))
+    )
