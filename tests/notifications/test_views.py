@@ -169,7 +169,7 @@ def test_a_honeypot_comment_never_subscribes(client, article, django_capture_on_
     assert mail.outbox == []
 
 
-NOTE = "Without a verified e-mail address, edits reach you in your notifications only."
+NOTE = "No verified e-mail address, so edits reach you in your notifications only."
 
 
 @pytest.fixture
