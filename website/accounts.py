@@ -45,11 +45,14 @@ def deactivate_user(*, user: AbstractUser, by: AbstractUser) -> None:
 
 
 def _forgotten_name(user: AbstractUser) -> str:
-    """forgotten-<id>, or forgotten-<id>-<random> where someone signed up as forgotten-<id>."""
-    name = f"{FORGOTTEN_PREFIX}{user.pk}"
-    if get_user_model().objects.filter(username=name).exclude(pk=user.pk).exists():
-        name = f"{name}-{secrets.token_hex(4)}"
-    return name
+    """forgotten-<id>, or forgotten-<id>-<random> where someone signed up as forgotten-<id>;
+    the name they have when they were forgotten before."""
+    mine = f"{FORGOTTEN_PREFIX}{user.pk}"
+    if user.username == mine or user.username.startswith(f"{mine}-"):
+        return user.username
+    if get_user_model().objects.filter(username=mine).exclude(pk=user.pk).exists():
+        return f"{mine}-{secrets.token_hex(4)}"
+    return mine
 
 
 def is_last_admin(user: AbstractUser) -> bool:
@@ -71,33 +74,13 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
     stay where they are, under the new name, and the logs name them by it. Logged in the
     admin's history and the moderators' log; the pages they wrote on are shown afresh."""
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    old_name = user.username
+    old_name, name = user.username, _forgotten_name(user)
     addresses = EmailAddress.objects.filter(user=user)
     old_emails = {email.casefold() for email in addresses.values_list("email", flat=True)}
-    if user.email:
-        old_emails.add(user.email.casefold())
-    name = old_name
-    mine = f"{FORGOTTEN_PREFIX}{user.pk}"
-    if name != mine and not name.startswith(f"{mine}-"):
-        name = _forgotten_name(user)
-    user.username = name
-    user.first_name = user.last_name = user.email = ""
-    user.is_active = user.is_staff = user.is_superuser = False
-    user.last_login = None
-    user.set_unusable_password()
-    user.save()
-    user.groups.clear()
-    user.user_permissions.clear()
+    old_emails |= {user.email.casefold()} if user.email else set()
+    _close(user=user, name=name)
     addresses.delete()  # and their confirmations, by cascade
-
-    revisions = Revision.objects.filter(author=user)
-    comments = Comment.objects.filter(author=user)
-    touched = set(revisions.values_list("article_id", flat=True))
-    touched |= set(comments.values_list("article_id", flat=True))
-    revisions.update(author_name=name, author_ip=None)
-    comments.update(
-        author_name=name, author_email="", author_url="", author_ip=None, user_agent="", referrer=""
-    )
+    touched = _rename_contributions(user=user, name=name)
     Watch.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
     Notice.objects.filter(recipient=user).delete()
@@ -107,11 +90,12 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
         Comment.objects.filter(author=None, author_email__iexact=email).update(author_email="")
         Subscription.objects.filter(email__iexact=email).delete()
     if old_name != name:
-        _rename_in_records(user=user, old_name=old_name, name=name, revisions=revisions)
+        _rename_in_records(user=user, old_name=old_name, name=name)
     for article_id in sorted(touched):
         article_changed(article_id)
     _log(user=user, by=by, message="Anonymised at the person's request.")
     own = by.pk == user.pk
+    # "removed" an account: the moderators' log has no action of its own for forgetting.
     moderation_log.record(
         LogAction.REMOVE,
         actor=user if own else by,
@@ -122,6 +106,33 @@ def anonymise_user(*, user: AbstractUser, by: AbstractUser) -> AbstractUser:
         else "Forgotten at the person's request.",
     )
     return user
+
+
+def _close(*, user: AbstractUser, name: str) -> None:
+    """The account under its new name, with no personal details, roles or password; a
+    changed password hash ends every session it had (and an inactive account has none)."""
+    user.username = name
+    user.first_name = user.last_name = user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+
+
+def _rename_contributions(*, user: AbstractUser, name: str) -> set[int]:
+    """Their revisions and comments under the new name, without addresses or browser
+    details; returns the articles they were on."""
+    revisions = Revision.objects.filter(author=user)
+    comments = Comment.objects.filter(author=user)
+    touched = set(revisions.values_list("article_id", flat=True))
+    touched |= set(comments.values_list("article_id", flat=True))
+    revisions.update(author_name=name, author_ip=None)
+    comments.update(
+        author_name=name, author_email="", author_url="", author_ip=None, user_agent="", referrer=""
+    )
+    return touched
 
 
 def _user_target(user: AbstractUser) -> moderation_log.Target:
@@ -136,9 +147,7 @@ def _ids_as_text(rows: QuerySet) -> QuerySet:
     return rows.annotate(id_text=Cast("pk", CharField())).values("id_text")
 
 
-def _rename_in_records(
-    *, user: AbstractUser, old_name: str, name: str, revisions: QuerySet
-) -> None:
+def _rename_in_records(*, user: AbstractUser, old_name: str, name: str) -> None:
     """The records that named the person by their old name name them by the new one:
     the admin's history, the moderators' log, and others' notices of what they did."""
     LogEntry.objects.filter(
@@ -157,7 +166,8 @@ def _rename_in_records(
         target_id__in=_ids_as_text(Comment.objects.filter(author=user)),
     ).update(target_label=renamed)
     ModerationLogEntry.objects.filter(
-        target_kind=TargetKind.REVISION, target_id__in=_ids_as_text(revisions)
+        target_kind=TargetKind.REVISION,
+        target_id__in=_ids_as_text(Revision.objects.filter(author=user)),
     ).update(target_label=renamed)
     Notice.objects.filter(actor_name=old_name).update(
         actor_name=name, text=Replace(F("text"), Value(old_name), Value(name))
