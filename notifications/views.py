@@ -23,11 +23,19 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
     """GET shows whether the user watches the article, with the star; POST toggles it."""
     article = get_article_or_404(slug)
     if request.method != "POST":
-        watched = watching.is_watching(user=request.user, article=article)
-        context = {"article": article, "watching": watched}
+        context = {
+            "article": article,
+            "watching": watching.is_watching(user=request.user, article=article),
+            "mailable": watching.has_verified_address(user=request.user),
+        }
         return render(request, "notifications/article_watch.html", context)
     if watching.toggle_watch(user=request.user, article=article):
-        messages.success(request, f"You are watching “{article.title}”: edits are e-mailed to you.")
+        # Nothing promises mail that cannot be sent: it goes to verified addresses only.
+        if watching.has_verified_address(user=request.user):
+            how = "edits are e-mailed to you"
+        else:
+            how = "you will see edits in your notifications; add a verified address to get e-mail"
+        messages.success(request, f"You are watching “{article.title}”: {how}.")
     else:
         messages.success(request, f"You no longer watch “{article.title}”.")
     return redirect(safe_next(request, request.POST.get("next"), article.get_absolute_url()))
@@ -38,7 +46,8 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
 def watchlist(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Watch.objects.for_user(request.user), settings.WIKI_LISTING_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "notifications/watchlist.html", {"page": page})
+    context = {"page": page, "mailable": watching.has_verified_address(user=request.user)}
+    return render(request, "notifications/watchlist.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

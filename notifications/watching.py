@@ -3,7 +3,9 @@ and the signed links that confirm or stop them. Every write about them happens h
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from comments.models import Comment
@@ -11,7 +13,7 @@ from commons.celery import send_after_commit
 from moderation.states import Status
 from notifications import tasks
 from notifications.models import NoticeKind, Subscription, Watch
-from notifications.notices import stop_mail
+from notifications.notices import stop_mail, verified_addresses
 from notifications.tokens import UnsubscribeTarget, read_unsubscribe_token, subscription_for_token
 
 
@@ -20,6 +22,17 @@ def is_watching(*, user, article) -> bool:
     if not user.is_authenticated:
         return False
     return Watch.objects.filter(user=user, article=article).exists()
+
+
+def has_verified_address(*, user) -> bool:
+    """Whether mail about watched articles can reach a signed-in person: only verified
+    addresses get any (notices.verified_addresses). One query."""
+    return bool(verified_addresses(user_ids=[user.pk]))
+
+
+def with_verified_address(user) -> Exists:
+    """has_verified_address() as an expression, for a page's query to ask in passing."""
+    return Exists(EmailAddress.objects.filter(user=user, verified=True))
 
 
 @transaction.atomic

@@ -1,5 +1,5 @@
-"""The account forms: log-in (the site's and the admin's) and sign-up; the confirmation
-of "Remove spammer"."""
+"""The account forms: log-in (the site's and the admin's), sign-up and closing one's own
+account; the confirmation of "Remove spammer"."""
 
 import datetime
 import time
@@ -44,6 +44,40 @@ class LoginForm(LoginThrottle, AuthenticationForm):
 
 class AdminLoginForm(LoginThrottle, AdminAuthenticationForm):
     pass
+
+
+class CloseAccountForm(forms.Form):
+    """The person's password, to confirm they close their own account. Each try counts
+    against the log-in lock-out (commons.ratelimit), so this form guesses no faster."""
+
+    password = forms.CharField(
+        label="Your password",
+        max_length=4096,
+        strip=False,
+        error_messages={"required": "Enter your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    lockout: ratelimit.Lockout | None = None
+
+    def __init__(self, *args: object, request, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        username, ip = user.get_username(), client_ip(self.request)
+        self.lockout = ratelimit.start_login_attempt(username=username, ip=ip, now=time.time())
+        if self.lockout is not None:
+            raise ValidationError(self.lockout.message, code="throttled")
+        correct = user.check_password(password)
+        ratelimit.finish_login_attempt(username=username, ip=ip, succeeded=correct)
+        if not correct:
+            raise ValidationError(
+                "That is not your password. Nothing has changed: your account is still open.",
+                code="wrong_password",
+            )
+        return password
 
 
 class EmptyTextInput(forms.TextInput):

@@ -1,17 +1,24 @@
 """Accounts are never deleted: deactivated, or anonymised when their person asks."""
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmation
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from comments.models import Comment
 from commons.undeletable import HardDeleteForbidden
-from notifications.models import Preference, Subscription, Watch
+from moderation.models import LogAction, TargetKind, TrustLevel
+from moderation.models import LogEntry as ModerationLogEntry
+from moderation.services import remove
+from moderation.trust import set_level
+from notifications.models import Notice, NoticeKind, Preference, Subscription, Watch
 from notifications.watching import subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.wiki.helpers import make_article
 from website.accounts import anonymise_user
+from website.models import Profile
 from wiki.models import Revision
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +200,201 @@ def test_a_person_who_chose_a_forgotten_name_still_gets_a_new_one(root, django_u
     anonymise_user(user=person, by=root)
     person.refresh_from_db()
     assert person.username == f"forgotten-{person.pk}"
+
+
+@pytest.fixture
+def records(user, moderator, contributions):
+    """What else names the person or reaches them: a second address (being confirmed), a
+    profile, a notice, the moderators' log about them and what they wrote, and another
+    person's notice of something they did."""
+    article, comment = contributions
+    second = EmailAddress.objects.create(user=user, email="robin.work@example.test")
+    EmailConfirmation.create(second).save()
+    Profile.objects.create(user=user, display_name="Robin Q.", about="I garden.")
+    Notice.objects.create(
+        recipient=user, kind=NoticeKind.REPLY, key="comment:1", text="A reply.", url="/"
+    )
+    post(article, "From work.", author=anonymous(name="Robin W.", email="Robin.Work@example.test"))
+    set_level(user=user, level=TrustLevel.TRUSTED, by=moderator, reason="Known to us")
+    remove(content=comment, by=moderator, reason="Off topic")
+    notice_for_others = Notice.objects.create(
+        recipient=moderator,
+        kind=NoticeKind.REPLY,
+        key=f"comment:{comment.pk}",
+        actor_name=user.username,
+        text=f"{user.username} replied to you on “Gardens”.",
+        url="/",
+    )
+    return second, notice_for_others
+
+
+def test_forgetting_wipes_addresses_profile_notices_and_old_names_in_the_logs(
+    root, user, moderator, records
+):
+    second, notice_for_others = records
+    old_name = user.username
+
+    anonymise_user(user=user, by=root)
+
+    user.refresh_from_db()
+    name = f"forgotten-{user.pk}"
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert not EmailAddress.objects.filter(email__iexact=second.email).exists()
+    assert not EmailConfirmation.objects.exists()
+    assert not Profile.objects.filter(user=user).exists()
+    assert not Notice.objects.filter(recipient=user).exists()
+    # Written signed out under their second address: the address goes, the words stay.
+    earlier = Comment.objects.get(body="From work.")
+    assert (earlier.author_email, earlier.author_name) == ("", "Robin W.")
+    notice_for_others.refresh_from_db()
+    assert notice_for_others.actor_name == name
+    assert notice_for_others.text == f"{name} replied to you on “Gardens”."
+    log = ModerationLogEntry.objects.all()
+    assert not [entry for entry in log if old_name in entry.target_label + entry.target_url]
+    trust = log.get(action=LogAction.SET_TRUST)
+    assert (trust.target_label, trust.target_url) == (name, f"/users/{name}/")
+    assert log.get(action=LogAction.REMOVE, target_kind=TargetKind.COMMENT).target_label == (
+        f"comment by {name} on “Gardens”"
+    )
+    closed = log.get(action=LogAction.REMOVE, target_kind=TargetKind.USER)
+    assert (closed.actor, closed.actor_kind, closed.target_label) == (root, "moderator", name)
+
+
+PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+
+
+def close(client, password=PASSWORD):
+    return client.post("/accounts/close/", {"password": password})
+
+
+def test_closing_needs_signing_in(client):
+    response = client.get("/accounts/close/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert close(client).status_code == 302
+
+
+def test_the_close_page_says_what_happens_before_asking_for_the_password(client, user):
+    client.force_login(user)
+    page = client.get("/accounts/close/").content.decode()
+    assert f"replaced by <strong>forgotten-{user.pk}</strong>" in page
+    for promise in ("cannot be undone", "e-mail addresses", "IP addresses", "profile", "watchlist"):
+        assert promise in page
+    assert 'type="password"' in page and "Close my account for good" in page
+    assert "You are a moderator" not in page
+
+
+def test_a_wrong_password_changes_nothing(client, user):
+    client.force_login(user)
+    response = close(client, "not my password")
+    assert response.status_code == 400
+    assert "That is not your password. Nothing has changed" in response.content.decode()
+    user.refresh_from_db()
+    assert user.is_active and user.username.startswith("user")
+    assert EmailAddress.objects.filter(user=user).exists()
+    assert close(client, "").status_code == 400
+
+
+def test_wrong_passwords_count_against_the_log_in_lock_out(client, user, settings):
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 2
+    client.force_login(user)
+    assert [close(client, "guess").status_code for _ in range(2)] == [400, 400]
+    locked = close(client)
+    assert locked.status_code == 429 and "Too many failed log-ins" in locked.content.decode()
+    assert int(locked["Retry-After"]) > 0
+    user.refresh_from_db()
+    assert user.is_active
+    # The same lock stops logging in from elsewhere with a guessed password.
+    elsewhere = Client(REMOTE_ADDR="192.0.2.200")
+    refused = elsewhere.post(
+        "/accounts/login/",
+        {"username": user.username, "password": "correct horse battery staple"},
+    )
+    assert refused.status_code == 429
+
+
+def test_closing_forgets_the_person_logs_them_out_everywhere_and_says_goodbye(
+    client, user, contributions
+):
+    article, _ = contributions
+    other_browser = Client()
+    other_browser.force_login(user)
+    client.force_login(user)
+    assert other_browser.get("/watchlist/").status_code == 200
+
+    response = close(client)
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/closed/"
+    user.refresh_from_db()
+    name = f"forgotten-{user.pk}"
+    assert user.username == name and not user.is_active and user.email == ""
+    assert article.revisions.get().author_name == name
+    goodbye = client.get("/accounts/closed/").content.decode()
+    assert "Your account is closed" in goodbye and f'href="/users/{name}/"' in goodbye
+    for browser in (client, other_browser):
+        assert "/accounts/login/" in browser.get("/watchlist/")["Location"]
+    assert not client.login(username=name, password="correct horse battery staple")
+    assert LogEntry.objects.filter(object_id=str(user.pk), user=user).exists()
+    entry = ModerationLogEntry.objects.get(target_kind=TargetKind.USER, target_id=str(user.pk))
+    assert (entry.action, entry.actor, entry.actor_kind) == (LogAction.REMOVE, user, "author")
+    assert "Closed their own account" in entry.reason
+
+
+def test_a_moderator_may_close_their_account_and_loses_the_role(client, moderator):
+    client.force_login(moderator)
+    assert "You are a moderator: that ends with the account." in (
+        client.get("/accounts/close/").content.decode()
+    )
+    assert close(client).status_code == 302
+    moderator.refresh_from_db()
+    assert not moderator.groups.exists() and not moderator.is_active
+
+
+def test_the_only_admin_cannot_close_their_account(client, root, user):
+    client.force_login(root)
+    page = client.get("/accounts/close/").content.decode()
+    assert "You are the site’s only admin" in page and 'type="password"' not in page
+    assert close(client, "pw-pw-pw-1").status_code == 400
+    root.refresh_from_db()
+    assert root.is_active and root.username == "root"
+
+    User.objects.create_superuser("deputy", "deputy@example.test", "pw-pw-pw-2")
+    assert close(client, "pw-pw-pw-1").status_code == 302
+    root.refresh_from_db()
+    assert not root.is_active and not root.is_superuser and not root.is_staff
+
+
+def test_only_a_persons_own_page_offers_to_close_their_account(client, user, other_user):
+    client.force_login(user)
+    assert 'href="/accounts/close/"' in client.get(f"/users/{user.username}/").content.decode()
+    assert 'href="/accounts/close/"' not in (
+        client.get(f"/users/{other_user.username}/").content.decode()
+    )
+
+
+@pytest.mark.postgres
+def test_closing_an_account_passes_the_never_delete_triggers(client, user, moderator, records):
+    old_name = user.username
+    client.force_login(user)
+    assert close(client).status_code == 302
+    user.refresh_from_db()
+    assert user.username == f"forgotten-{user.pk}"
+    assert Comment.objects.filter(author=user).count() == 1
+    assert Revision.objects.filter(author=user, author_name=user.username).count() == 1
+    assert not ModerationLogEntry.objects.filter(target_label__contains=old_name).exists()
+    assert not EmailAddress.objects.filter(user=user).exists()
+
+
+def test_the_close_pages_are_valid_html(client, user, tmp_path):
+    from tests.commons.test_html_validity import validate
+
+    client.force_login(user)
+    pages = {
+        "close": client.get("/accounts/close/"),
+        "close-refused": close(client, "nope"),
+    }
+    close(client)
+    pages["closed"] = client.get("/accounts/closed/")
+    for name, response in pages.items():
+        (tmp_path / f"{name}.html").write_bytes(response.content)
+    errors = validate([tmp_path / f"{name}.html" for name in pages])
+    assert not errors, "\n".join(errors)

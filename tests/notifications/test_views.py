@@ -1,7 +1,9 @@
 """The star, the watchlist, and the links in e-mails (which work signed out)."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -9,6 +11,7 @@ from comments.models import Comment
 from notifications.models import Preference, Subscription, Watch
 from notifications.tokens import confirm_token, unsubscribe_token
 from notifications.watching import subscribe_anonymous, toggle_watch
+from tests.factories import UserFactory
 from tests.wiki.helpers import make_article
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +167,81 @@ def test_a_honeypot_comment_never_subscribes(client, article, django_capture_on_
     assert Comment.objects.comments().get().status == "spam"
     assert not Subscription.objects.exists()
     assert mail.outbox == []
+
+
+NOTE = "No verified e-mail address, so edits reach you in your notifications only."
+
+
+@pytest.fixture
+def unverified(db):
+    return UserFactory(verified=False)
+
+
+def test_watching_without_a_verified_address_says_so_beside_the_star(client, article, unverified):
+    client.force_login(unverified)
+    assert NOTE not in client.get("/wiki/gardens/").content.decode()  # not watching yet
+    toggle_watch(user=unverified, article=article)
+    page = client.get("/wiki/gardens/").content.decode()
+    assert NOTE in page and 'href="/accounts/email/">Add a verified address</a>' in page
+    watch_page = client.get("/wiki/gardens/watch/").content.decode()
+    assert "you see it in your notifications" in watch_page and NOTE in watch_page
+    watchlist = client.get("/watchlist/").content.decode()
+    assert "You see it in your notifications" in watchlist and NOTE in watchlist
+
+
+def test_watching_with_a_verified_address_promises_mail_and_nothing_else(client, article, user):
+    client.force_login(user)
+    toggle_watch(user=user, article=article)
+    for url in ("/wiki/gardens/", "/wiki/gardens/watch/", "/watchlist/"):
+        assert NOTE not in client.get(url).content.decode(), url
+    assert "you get an e-mail" in client.get("/wiki/gardens/watch/").content.decode()
+    assert "You get an e-mail" in client.get("/watchlist/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("verified", "said"),
+    [
+        (True, "You are watching “Gardens”: edits are e-mailed to you."),
+        (
+            False,
+            "You are watching “Gardens”: you will see edits in your notifications; "
+            "add a verified address to get e-mail.",
+        ),
+    ],
+)
+def test_the_watch_message_promises_mail_only_to_a_verified_address(
+    client, article, verified, said
+):
+    client.force_login(UserFactory(verified=verified))
+    page = client.post("/wiki/gardens/watch/", follow=True).content.decode()
+    assert said in page.replace("&ldquo;", "“").replace("&rdquo;", "”")
+
+
+def test_the_note_leaves_the_page_once_the_address_is_verified(client, article, unverified):
+    client.force_login(unverified)
+    toggle_watch(user=unverified, article=article)
+    first = client.get("/wiki/gardens/")
+    assert NOTE in first.content.decode()
+    EmailAddress.objects.create(
+        user=unverified, email=unverified.email, verified=True, primary=True
+    )
+    again = client.get("/wiki/gardens/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200 and NOTE not in again.content.decode()
+
+
+def test_the_star_costs_the_article_page_no_query_of_its_own(client, article):
+    """Whether the viewer has a verified address is asked in the page's one article query,
+    so the page costs the same with or without one (6 queries when signed in)."""
+    counts = []
+    for verified in (True, False):
+        viewer = UserFactory(verified=verified)
+        toggle_watch(user=viewer, article=article)
+        client.force_login(viewer)
+        client.get("/wiki/gardens/")  # Django's first look-ups of content types
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/wiki/gardens/").status_code == 200
+        asking = [q["sql"] for q in captured if "account_emailaddress" in q["sql"]]
+        assert len(asking) == 1 and "wiki_article" in asking[0]
+        counts.append(len(captured))
+    assert counts[0] == counts[1] <= 9
