@@ -18,9 +18,12 @@ from django.utils.text import Truncator
 
 from comments.events import CommentEdited, CommentPublished
 from comments.models import Comment
+from moderation.models import ModerationCase
+from moderation.services import case_for
 from moderation.states import Status
+from moderation.trust import is_trusted
 from notifications import tasks
-from notifications.mail import _absolute, _deliver, _unsubscribe_url, watchers_hear_of
+from notifications.mail import _absolute, _deliver, _unsubscribe_url
 from notifications.models import NoticeKind
 from notifications.notices import channels_for, notify, verified_addresses
 from wiki.events import RevisionAccepted, RevisionSaved
@@ -70,8 +73,7 @@ def _comment_mention(comment_id: int) -> Mention | None:
 
 def _revision_mention(revision_id: int) -> Mention | None:
     revision = Revision.objects.select_related("article", "author").filter(pk=revision_id).first()
-    # Told when watchers would be: live, and by a trusted writer or accepted.
-    if revision is None or not revision.summary_html or not watchers_hear_of(revision):
+    if revision is None or not revision.summary_html or not _accepted(revision):
         return None
     article = revision.article
     if revision.number > 1:
@@ -87,6 +89,17 @@ def _revision_mention(revision_id: int) -> Mention | None:
         article_id=article.pk,
         html=revision.summary_html,
     )
+
+
+def _accepted(revision: Revision) -> bool:
+    """Live, and a trusted writer's (no case) or accepted by a person or the check: what
+    may be spam tells nobody yet (RevisionAccepted comes once it is accepted)."""
+    if revision.is_hidden or revision.article.is_archived:
+        return False
+    case = case_for(revision)
+    if case is None:
+        return is_trusted(revision.author)
+    return not ModerationCase.objects.filter(pk=case.pk).not_accepted().exists()
 
 
 def send_mentions(*, kind: str, object_id: int) -> int:

@@ -37,7 +37,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your profile is saved.")
                 return redirect("contributions", username=request.user.get_username())
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
     status = 400 if form.errors else 200
     return render(request, "website/profile_edit.html", {"form": form}, status=status)
