@@ -37,8 +37,10 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Your profile is saved.")
                 return redirect("contributions", username=request.user.get_username())
         except ValidationError as error:
-            by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, errors in by_field.items():
+            errors_by_field = (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            )
+            for field, errors in errors_by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
     status = 400 if form.errors else 200
     return render(request, "website/profile_edit.html", {"form": form}, status=status)
