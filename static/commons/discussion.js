@@ -35,6 +35,22 @@
     return lines.join("\n") + "\n\n";
   }
 
+  // The form now answers comment `id`: say so, as the server's reply form does.
+  function markAsReply(form, id) {
+    var heading = form.querySelector("h3");
+    if (heading) {
+      var link = document.createElement("a");
+      link.href = "#comment-" + id;
+      link.textContent = "a comment";
+      heading.textContent = "Reply to ";
+      heading.appendChild(link);
+    }
+    var post = form.querySelector("button.button--primary");
+    if (post) {
+      post.textContent = "Post reply";
+    }
+  }
+
   function setUpQuotes(form) {
     var textarea = form.querySelector("textarea[name=body]");
     var parent = form.querySelector("input[name=parent]");
@@ -73,6 +89,7 @@
       event.preventDefault();
       var id = link.closest("article.comment").id.replace("comment-", "");
       parent.value = id;
+      markAsReply(form, id);
       var quote = quoteMarkdown(link.dataset.quoteName || "", link.dataset.quoteUrl || "", text);
       textarea.value = textarea.value.trim() ? textarea.value.replace(/\s*$/, "\n\n") + quote : quote;
       form.scrollIntoView({ block: "start" });

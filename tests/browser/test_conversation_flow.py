@@ -64,6 +64,7 @@ def test_a_reply_quotes_a_selection_and_mentions_a_third_person(page):
     assert box.input_value() == (
         f"> [ann wrote](/comments/{first.pk}/):\n>\n> The hay goes to the farm.\n\n"
     )
+    assert page.locator("#comment-form h3").inner_text() == "Reply to a comment"
     box.press("End")
     box.type("Which farm? @cal knows.")
     page.get_by_role("button", name="Preview").click()
@@ -175,3 +176,21 @@ def test_a_person_edits_their_profile_and_it_shows_on_their_page(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Ann of the Meadow (ann)"
     assert page.locator(".profile-about strong").inner_text() == "bees"
     screenshot(page, "user-page")
+
+
+def test_an_edit_summary_mention_links_to_the_person_in_history(page):
+    UserFactory(username="cal")
+    editor = UserFactory(username="ann")
+    editor.groups.add(Group.objects.get_or_create(name="moderators")[0])
+    make_article(title="Meadow", texts=("A shared meadow.\n",), user=editor)
+    log_in(page, "ann")
+    page.goto("/wiki/meadow/edit/")
+    page.get_by_role("textbox", name="Edit summary").fill("Hay dates, as @cal asked")
+    page.locator("textarea[name=source]").fill("A shared meadow, mown in June.\n")
+    page.get_by_role("button", name="Save").click()
+    page.goto("/wiki/meadow/history/")
+    mention = page.get_by_role("link", name="@cal")
+    assert mention.get_attribute("href") == "/users/cal/"
+    screenshot(page, "history-summary-mention")
+    mention.click()
+    page.wait_for_url("**/users/cal/")
