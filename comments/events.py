@@ -11,6 +11,14 @@ class CommentPublished:
 
 
 @dataclass(frozen=True)
+class CommentEdited:
+    """A published comment's new text is visible to every reader (a trusted edit; others
+    are published again, CommentPublished, once accepted)."""
+
+    comment_id: int
+
+
+@dataclass(frozen=True)
 class RepliesWanted:
     """An anonymous commenter asked to be e-mailed the replies to their comment."""
 

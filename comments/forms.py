@@ -2,7 +2,12 @@ from django import forms
 
 
 class CommentForm(forms.Form):
-    """A new comment or reply. Anonymous commenters also give a name and an e-mail."""
+    """A new comment or reply. Anonymous commenters also give a name and an e-mail.
+
+    `preview` is the HTML of the text as it would be posted, after the Preview button.
+    """
+
+    preview: str = ""
 
     body = forms.CharField(
         label="Comment",
@@ -44,6 +49,8 @@ class CommentForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
+    preview: str = ""
+
     body = forms.CharField(
         label="Comment",
         strip=False,

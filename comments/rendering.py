@@ -34,6 +34,7 @@ class _Urls:
         self.edit = reverse("comments:edit", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         self.remove = reverse("comments:remove", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         self.flag = reverse("comments:flag", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
+        self.permalink = reverse("comments:permalink", args=[0]).replace("/0/", f"/{PLACEHOLDER}/")
         current = article.current_revision
         self.diff = (
             reverse("wiki:diff", args=[article.slug, 1, current.number]).replace(
@@ -165,6 +166,16 @@ def _comment(node: Node, urls: _Urls, discussion_open: bool) -> str:
                 '<span class="visually-hidden"> to {}</span></a>',
                 comment.pk,
                 name,
+            )
+        )
+        actions.append(
+            format_html(
+                '<a class="comment-quote" href="?reply={pk}&amp;quote=1#comment-form" '
+                'data-quote-name="{name}" data-quote-url="{url}">Quote'
+                '<span class="visually-hidden"> {name}</span></a>',
+                pk=comment.pk,
+                name=name,
+                url=urls.fill(urls.permalink, comment.pk),
             )
         )
     if node.can_change:

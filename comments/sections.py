@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from comments.discussion import commenter_initial, own_comment_ids
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.quoting import quote_of, quoted_comment
 from comments.rendering import discussion_page
 from commons.roles import can_moderate
 from wiki.sections import BELOW, PAGE_NUMBER
@@ -39,7 +40,7 @@ class DiscussionSection:
         return (sorted(own_comment_ids(session)), sorted(commenter_initial(session).items()))
 
     def context(self, request: HttpRequest, article, state: object) -> dict[str, object]:
-        form = state if state is not None else _blank_form(request)
+        form = state if state is not None else _blank_form(request, article)
         is_moderator = can_moderate(request.user)
         discussion_open = not article.is_archived and not article.is_locked
         discussion = discussion_html = None
@@ -65,13 +66,15 @@ class DiscussionSection:
         return context
 
 
-def _blank_form(request: HttpRequest) -> CommentForm:
-    """A new comment (or a reply, ?reply=<id>), the anonymous commenter's details filled in
-    from their last comment."""
+def _blank_form(request: HttpRequest, article) -> CommentForm:
+    """A new comment (or a reply, ?reply=<id>, quoting it with &quote=1), the anonymous
+    commenter's details filled in from their last comment."""
     anonymous = not request.user.is_authenticated
     reply_to = request.GET.get("reply", "")
+    quoted = quoted_comment(article, reply_to) if request.GET.get("quote") == "1" else None
     return CommentForm(
         initial={
+            "body": quote_of(quoted) if quoted else "",
             "parent": reply_to if reply_to.isdigit() else None,
             "submission_key": uuid.uuid4(),
             **(commenter_initial(request.session) if anonymous else {}),

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from comments.events import CommentPublished
+from comments.events import CommentEdited, CommentPublished
 from comments.models import Comment, CommentEdit
 from comments.permissions import can_change_comment, get_comment_for_change_or_404
 from commons import events
 from commons.locks import COMMENT_THREAD_LOCKS, GLOBAL_LOCKS, NEW_COMMENT_TREE, advisory_xact_lock
+from commons.people import existing_user_names
 from moderation import blocklist
 from moderation import services as moderation
 from moderation.blocks import refuse_if_blocked
@@ -54,6 +55,24 @@ def clean_body(body: str) -> str:
             {"body": f"Comments are at most {limit:,} characters; this one has {len(body):,}."}
         )
     return body
+
+
+def render_comment(body: str) -> str:
+    """A comment's HTML as it is stored and previewed: its @mentions of people linked (one
+    query for all of them)."""
+    return render_comment_markdown(body, existing_names=existing_user_names)
+
+
+def preview_comment(*, body: str, writer, old_body: str = "") -> str:
+    """The HTML a comment would have, under the limits posting applies (its length, a new
+    writer's links and images, the blocklist's refusals); saves and logs nothing. `old_body`
+    is the text an edit replaces."""
+    body = clean_body(body)
+    check_new_writer_limits(writer, body, old_body, field="body")
+    match = blocklist.screen(body, old_body)
+    if match is not None and match.refuses:
+        raise ValidationError({"body": blocklist.refusal_message(match)})
+    return render_comment(body)
 
 
 def _lock_thread(article: Article) -> Comment:
@@ -130,7 +149,7 @@ def post_comment(
         parent=parent,
         revision=article.current_revision,
         body=body,
-        html=render_comment_markdown(body),
+        html=render_comment(body),
         status=Status.SPAM
         if caught_by_honeypot
         else Status.PUBLISHED
@@ -198,7 +217,7 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
         replaced_by=editor if editor.is_authenticated else None,
     )
     comment.body = body
-    comment.html = render_comment_markdown(body)
+    comment.html = render_comment(body)
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "html", "edited_at"])
     article_changed(comment.article_id)
@@ -214,6 +233,8 @@ def edit_comment(*, comment: Comment, body: str, editor, ip: str | None = None) 
         moderation.recheck(
             content=comment, actor=editor, reason="Edited by its author: checked again."
         )
+    elif comment.status == Status.PUBLISHED and not comment.is_held:
+        events.announce(CommentEdited(comment_id=comment.pk))
     return comment
 
 

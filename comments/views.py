@@ -43,6 +43,8 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_article_or_404(slug)
     anonymous = not request.user.is_authenticated
     form = CommentForm(request.POST, anonymous=anonymous)
+    if "preview" in request.POST:
+        return _preview(request, article, form)
     if form.is_valid() and not ratelimit.allow(
         "comments", ratelimit.identities_for(request), settings.COMMENTS_RATE_LIMIT
     ):
@@ -90,6 +92,24 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return render_article_page(request, article, status=400, section_state={"discussion": form})
 
 
+def _preview(request: HttpRequest, article, form: CommentForm) -> HttpResponse:
+    """The article page with the text rendered as it would be posted, above the form that
+    keeps it; nothing is saved. Only the text is checked: the name and e-mail may wait."""
+    form.is_valid()
+    for name in ("name", "email", "website"):
+        form.errors.pop(name, None)
+    if "body" not in form.errors:
+        try:
+            form.preview = services.preview_comment(
+                body=form.cleaned_data["body"],
+                writer=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+    status = 400 if form.errors else 200
+    return render_article_page(request, article, status=status, section_state={"discussion": form})
+
+
 @require_safe
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """/comments/<id>/ leads to the comment on its article's page (the right page of threads)."""
@@ -108,7 +128,14 @@ def edit_comment(request: HttpRequest, pk: int) -> HttpResponse:
     if comment.is_removed:
         raise Http404("This comment was removed.")
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "preview" in request.POST and form.is_valid():
+        try:
+            form.preview = services.preview_comment(
+                body=form.cleaned_data["body"], writer=request.user, old_body=comment.body
+            )
+        except ValidationError as error:
+            form.add_error("body", error.messages)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.edit_comment(
                 comment=comment,

@@ -5,12 +5,12 @@ save mails nobody; a broker that is down loses only the e-mail, logged (commons.
 
 from __future__ import annotations
 
-from comments.events import CommentPublished, RepliesWanted
+from comments.events import CommentEdited, CommentPublished, RepliesWanted
 from comments.models import Comment
 from commons import events
-from notifications import tasks
+from notifications import mentions, tasks
 from notifications.watching import subscribe_anonymous
-from wiki.events import RevisionSaved
+from wiki.events import RevisionAccepted, RevisionSaved
 
 
 def connect() -> None:
@@ -18,6 +18,10 @@ def connect() -> None:
     events.listen(RevisionSaved, revision_saved)
     events.listen(CommentPublished, comment_published)
     events.listen(RepliesWanted, replies_wanted)
+    events.listen(CommentPublished, mentions.comment_published)
+    events.listen(CommentEdited, mentions.comment_published)
+    events.listen(RevisionSaved, mentions.revision_saved)
+    events.listen(RevisionAccepted, mentions.revision_saved)
 
 
 def revision_saved(event: RevisionSaved) -> None:

@@ -41,3 +41,14 @@ def send_confirmation_mail(self, subscription_id: int) -> int:
         return mail.send_confirmation_mail(subscription_id=subscription_id)
     except TRANSIENT as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
+@shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
+def send_mentions(self, kind: str, object_id: int) -> int:
+    """Tell the people a published comment or edit summary mentions."""
+    from notifications import mentions
+
+    try:
+        return mentions.send_mentions(kind=kind, object_id=object_id)
+    except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error

@@ -22,7 +22,7 @@ class BadToken(Exception):
 
 @dataclass(frozen=True)
 class UnsubscribeTarget:
-    kind: str  # "watch", "replies" or "subscription"
+    kind: str  # "watch", "replies", "mention" or "subscription"
     description: str
     ids: tuple[int, ...]
 
@@ -44,6 +44,8 @@ def read_unsubscribe_token(token: str) -> UnsubscribeTarget:
         return UnsubscribeTarget(kind, f"e-mails about changes to “{article.title}”", tuple(ids))
     if kind == "replies" and len(ids) == 1:
         return UnsubscribeTarget(kind, "e-mails about replies to your comments", tuple(ids))
+    if kind == "mention" and len(ids) == 1:
+        return UnsubscribeTarget(kind, "e-mails about mentions of you", tuple(ids))
     if kind == "subscription" and len(ids) == 1:
         subscription = (
             Subscription.objects.select_related("comment__article").filter(pk=ids[0]).first()

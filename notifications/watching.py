@@ -70,6 +70,8 @@ def unsubscribe(*, token: str) -> UnsubscribeTarget:
         Watch.objects.filter(user_id=user_id, article_id=article_id).delete()
     elif target.kind == "replies":
         stop_mail(user_id=target.ids[0], kind=NoticeKind.REPLY)
+    elif target.kind == "mention":
+        stop_mail(user_id=target.ids[0], kind=NoticeKind.MENTION)
     else:
         Subscription.objects.filter(pk=target.ids[0], unsubscribed_at__isnull=True).update(
             unsubscribed_at=timezone.now()

@@ -28,6 +28,7 @@ from moderation.forms import TrustLevelForm
 from moderation.models import CheckState, ModerationCase
 from moderation.states import Status
 from moderation.trust import level_rules, manual_setting, standing_of
+from website.models import Profile
 from wiki.models import Article, Revision
 from wiki.permissions import can_edit, can_roll_back
 
@@ -178,7 +179,12 @@ def _render_recent_changes(request: HttpRequest) -> HttpResponse:
 @require_safe
 def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
     """A person's revisions (?tab=edits) or published comments (?tab=comments), with counts."""
-    person = get_object_or_404(get_user_model(), username=username)
+    people = get_user_model().objects.select_related("profile")
+    person = get_object_or_404(people, username=username)
+    try:
+        profile = person.profile
+    except Profile.DoesNotExist:
+        profile = None
     tab = "comments" if request.GET.get("tab") == "comments" else "edits"
     edits = Revision.objects.by_author(person)
     comments = Comment.objects.by_author(person)
@@ -192,6 +198,8 @@ def user_contributions(request: HttpRequest, username: str) -> HttpResponse:
     )
     context = {
         "person": person,
+        "profile": profile,
+        "is_own_page": request.user.is_authenticated and request.user.pk == person.pk,
         "tab": tab,
         "page": page,
         "rows": _with_excerpts(page.object_list) if tab == "comments" else page.object_list,

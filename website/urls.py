@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from website import close_views, spammer_views, views
+from website import close_views, profile_views, spammer_views, views
 from website.forms import AdminLoginForm
 from website.listings import recent_changes, user_contributions
 from wiki.sitemaps import ArticleSitemap
@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/close/", close_views.close_account, name="account_close"),
     path("accounts/closed/", close_views.account_closed, name="account_closed"),
+    path("accounts/profile/", profile_views.profile_edit, name="profile_edit"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     # Site-layer listings; they move to website/urls.py with the rest of the URL map.

@@ -8,3 +8,10 @@ class RevisionSaved:
     """A new revision became its article's current text (heard once the save commits)."""
 
     revision_id: int
+
+
+@dataclass(frozen=True)
+class RevisionAccepted:
+    """A person or the spam check accepted a revision as it stands (heard after commit)."""
+
+    revision_id: int

@@ -110,6 +110,9 @@ class Revision(UndeletableModel):
     source = models.TextField(blank=True)
     html = models.TextField(blank=True)
     summary = models.CharField(max_length=300, blank=True)
+    summary_html = models.TextField(
+        blank=True, help_text="The summary, escaped, its @mentions linked; set when saved."
+    )
     is_minor = models.BooleanField(default=False)
     size = models.PositiveIntegerField(help_text="Bytes of source, UTF-8.")
     size_change = models.IntegerField(help_text="Bytes added (or removed) since the previous.")

@@ -13,10 +13,12 @@ from django.db.models import CharField, Count, Q, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from commons import events
 from moderation.akismet import Submission
 from moderation.registry import Summary
 from moderation.states import IllegalMove, Status
 from wiki import services
+from wiki.events import RevisionAccepted
 from wiki.models import Revision
 
 SPAM_FILTER = services.SPAM_FILTER
@@ -145,8 +147,10 @@ class RevisionAdapter:
         return ""
 
     def accepted(self, revision: Revision) -> None:
-        """The article page may drop its noindex: a new version, so no copy keeps it."""
+        """The article page may drop its noindex: a new version, so no copy keeps it; the
+        apps above may now tell of it (RevisionAccepted)."""
         services.article_changed(revision.article_id)
+        events.announce(RevisionAccepted(revision_id=revision.pk))
 
     def hold(self, revision: Revision, *, held: bool) -> None:
         """Revisions are not flagged by readers; nothing to hold."""

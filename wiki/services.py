@@ -20,6 +20,7 @@ from django.utils import timezone
 from commons import events
 from commons.celery import send_after_commit
 from commons.pagecache import note_version
+from commons.people import existing_user_names
 from commons.roles import can_moderate, require_moderator
 from moderation import blocklist
 from moderation import log as moderation_log
@@ -30,7 +31,7 @@ from moderation.states import Status
 from moderation.trust import check_new_writer_limits, is_trusted
 from wiki import tasks
 from wiki.events import RevisionSaved
-from wiki.markup import TooComplexToRender, render_article
+from wiki.markup import TooComplexToRender, render_article, render_summary
 from wiki.merging import merge_texts, merge_texts_marked
 from wiki.models import TITLE_MAX_LENGTH, Article, ArticleRedirect, Revision, WikiLink
 from wiki.permissions import MAX_REVISION_NUMBER
@@ -200,6 +201,7 @@ def _add_revision(
         return existing_slugs(slugs) | ({slug} & set(slugs) if slug else set())
 
     rendered = render_article(source, existing_slugs=known)
+    summary = summary.strip()[:300]
     size = len(source.encode("utf-8", "surrogatepass"))
     revision = Revision.objects.create(
         article=article,
@@ -207,7 +209,8 @@ def _add_revision(
         title=title,
         source=source,
         html=rendered.html,
-        summary=summary.strip()[:300],
+        summary=summary,
+        summary_html=render_summary(summary, existing_names=existing_user_names),
         is_minor=is_minor,
         size=size,
         size_change=size - (previous.size if previous else 0),

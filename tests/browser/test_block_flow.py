@@ -54,8 +54,8 @@ def test_moderator_blocks_a_range_the_writer_sees_why_then_is_unblocked(
     writer.set_default_timeout(10_000)
     writer.goto("/wiki/meadow/")
     writer.get_by_role("textbox", name="Comment", exact=True).fill(COMMENT)
-    writer.get_by_label("Name").fill("Robin")
-    writer.get_by_label("E-mail").fill("robin@example.test")
+    writer.get_by_role("textbox", name="Name").fill("Robin")
+    writer.get_by_role("textbox", name="E-mail").fill("robin@example.test")
     writer.get_by_role("button", name="Post comment").click()
 
     main = writer.locator("main")
@@ -80,8 +80,8 @@ def test_moderator_blocks_a_range_the_writer_sees_why_then_is_unblocked(
 
     writer.go_back()
     writer.get_by_role("textbox", name="Comment", exact=True).fill(COMMENT)
-    writer.get_by_label("Name").fill("Robin")
-    writer.get_by_label("E-mail").fill("robin@example.test")
+    writer.get_by_role("textbox", name="Name").fill("Robin")
+    writer.get_by_role("textbox", name="E-mail").fill("robin@example.test")
     writer.get_by_role("button", name="Post comment").click()
     assert "awaiting moderation" in writer.locator(".messages").inner_text()
     assert Comment.objects.comments().get().body == COMMENT

@@ -66,8 +66,8 @@ def test_moderator_blocklists_a_spam_site_from_the_queue(axe_page, browser, live
     writer.get_by_role("textbox", name="Comment").fill(
         "Cheaper at http://shop.pills.example/deal today"
     )
-    writer.get_by_label("Name").fill("Seller")
-    writer.get_by_label("E-mail").fill("seller@example.test")
+    writer.get_by_role("textbox", name="Name").fill("Seller")
+    writer.get_by_role("textbox", name="E-mail").fill("seller@example.test")
     writer.get_by_role("button", name="Post comment").click()
     assert "moderators keep a list" in writer.locator("body").inner_text()
     assert writer.get_by_role("textbox", name="Comment").input_value() == (

@@ -12,12 +12,14 @@ This package is that door; its modules are private:
   quadratic time or passes too much through (fences, tables, footnotes,
   code spans, link scans, code highlighting);
 - `_links`: wiki links, red links, bare URLs and the tree pass over links;
+- `_mentions`: @name links to people's pages (comments, edit summaries);
 - `_render`: the Markdown instance and the render functions;
 - `_state`: what one render carries between processors, its limits, and
   `TooComplexToRender`, the refusal when a render runs past them;
 - `_text`: plain text from rendered HTML, for search.
 """
 
+from wiki.markup._mentions import MAX_MENTIONS, mentioned_names, render_summary
 from wiki.markup._policy import EXTERNAL_LINK_REL, is_safe_url
 from wiki.markup._render import (
     RenderedArticle,
@@ -26,19 +28,23 @@ from wiki.markup._render import (
     render_markdown,
     wiki_link_slugs,
 )
-from wiki.markup._state import ExistingSlugs, TooComplexToRender
+from wiki.markup._state import ExistingNames, ExistingSlugs, TooComplexToRender
 from wiki.markup._text import html_excerpt, html_to_text
 
 __all__ = [
     "EXTERNAL_LINK_REL",
+    "MAX_MENTIONS",
+    "ExistingNames",
     "ExistingSlugs",
     "RenderedArticle",
     "TooComplexToRender",
     "html_excerpt",
     "html_to_text",
     "is_safe_url",
+    "mentioned_names",
     "render_article",
     "render_comment_markdown",
     "render_markdown",
+    "render_summary",
     "wiki_link_slugs",
 ]

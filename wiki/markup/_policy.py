@@ -110,7 +110,7 @@ ARTICLE_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
     "th": {"align": {"left", "center", "right"}},
 }
 COMMENT_CLASSES: dict[str, set[str]] = {
-    "a": {"wikilink", "new"},
+    "a": {"wikilink", "new", "mention"},
     "div": {"highlight"},
     "span": set(PYGMENTS_CLASSES),
 }

@@ -62,8 +62,10 @@ from wiki.markup._links import (
     _LinksTreeprocessor,
     _WikiLinkInlineProcessor,
 )
+from wiki.markup._mentions import MENTIONS_PRIORITY, _MentionsTreeprocessor
 from wiki.markup._policy import ARTICLE_CLEANER, COMMENT_CLEANER
 from wiki.markup._state import (
+    ExistingNames,
     ExistingSlugs,
     TooComplexToRender,
     _RenderState,
@@ -137,6 +139,9 @@ class _CommonsExtension(Extension):
         md.treeprocessors.register(
             _LinksTreeprocessor(md, self.state), "commons_links", LINKS_PRIORITY
         )
+        md.treeprocessors.register(
+            _MentionsTreeprocessor(md, self.state), "commons_mentions", MENTIONS_PRIORITY
+        )
         md.treeprocessors.register(_MeteredInlineTreeprocessor(md, self.state), "inline", 20)
         for priority in TIME_CHECK_TREE_PRIORITIES:
             md.treeprocessors.register(
@@ -208,12 +213,17 @@ def _check_output_size(html_out: str, source: str) -> None:
 
 
 def _render(
-    source: str, *, existing_slugs: ExistingSlugs | None, is_comment: bool
+    source: str,
+    *,
+    existing_slugs: ExistingSlugs | None,
+    is_comment: bool,
+    existing_names: ExistingNames | None = None,
 ) -> tuple[str, frozenset[str]]:
     source = _clean_source(source)
     state = _RenderState(
         existing_slugs=existing_slugs,
         is_comment=is_comment,
+        existing_names=existing_names,
         block_work_budget=BLOCK_WORK_FLOOR + BLOCK_WORK_PER_CHAR * len(source),
         inline_work_budget=INLINE_WORK_FLOOR + INLINE_WORK_PER_CHAR * len(source),
         deadline=time.monotonic() + settings.WIKI_RENDER_BUDGET_SECONDS,
@@ -248,9 +258,13 @@ def render_markdown(source: str, *, existing_slugs: ExistingSlugs | None = None)
     return render_article(source, existing_slugs=existing_slugs).html
 
 
-def render_comment_markdown(source: str) -> str:
-    """Render a comment's Markdown: no headings, images, tables, footnotes or contents."""
-    return _render(source, existing_slugs=None, is_comment=True)[0]
+def render_comment_markdown(source: str, *, existing_names: ExistingNames | None = None) -> str:
+    """Render a comment's Markdown: no headings, images, tables, footnotes or contents.
+
+    With `existing_names` (called at most once, with the first MAX_MENTIONS names), each
+    @name of a person who exists links to their page; the other @names stay text.
+    """
+    return _render(source, existing_slugs=None, is_comment=True, existing_names=existing_names)[0]
 
 
 def wiki_link_slugs(source: str) -> frozenset[str]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 ExistingSlugs = Callable[[set[str]], set[str]]
+# Given @mentioned names, the people who exist: each name as written -> their user name.
+ExistingNames = Callable[[set[str]], dict[str, str]]
 
 # python-markdown scans to the end of the paragraph for every unclosed `[` or
 # `(`: quadratic. Past this many characters scanned in one render, the rest of
@@ -40,6 +42,7 @@ class _RenderState:
 
     existing_slugs: ExistingSlugs | None
     is_comment: bool
+    existing_names: ExistingNames | None = None
     link_slugs: set[str] = field(default_factory=set)
     link_scan_budget: int = LINK_SCAN_BUDGET
     block_work_budget: int = 0
