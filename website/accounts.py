@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.db.models import CharField, F, QuerySet, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models.functions import Cast, Concat, Replace, Substr
 from django.urls import reverse
 
 from comments.models import Comment
@@ -169,6 +169,10 @@ def _rename_in_records(*, user: AbstractUser, old_name: str, name: str) -> None:
         target_kind=TargetKind.REVISION,
         target_id__in=_ids_as_text(Revision.objects.filter(author=user)),
     ).update(target_label=renamed)
-    Notice.objects.filter(actor_name=old_name).update(
-        actor_name=name, text=Replace(F("text"), Value(old_name), Value(name))
+    # A notice's text starts with the name of who did it ("ada replied to …"); only that
+    # name is theirs to change, not the same letters elsewhere (a title, a quote).
+    theirs = Notice.objects.filter(actor_name=old_name)
+    theirs.filter(text__startswith=f"{old_name} ").update(
+        text=Concat(Value(name), Substr(F("text"), len(old_name) + 1))
     )
+    theirs.update(actor_name=name)

@@ -222,7 +222,7 @@ def records(user, moderator, contributions):
         kind=NoticeKind.REPLY,
         key=f"comment:{comment.pk}",
         actor_name=user.username,
-        text=f"{user.username} replied to you on “Gardens”.",
+        text=f"{user.username} replied to you on “Gardens of {user.username}”.",
         url="/",
     )
     return second, notice_for_others
@@ -248,7 +248,8 @@ def test_forgetting_wipes_addresses_profile_notices_and_old_names_in_the_logs(
     assert (earlier.author_email, earlier.author_name) == ("", "Robin W.")
     notice_for_others.refresh_from_db()
     assert notice_for_others.actor_name == name
-    assert notice_for_others.text == f"{name} replied to you on “Gardens”."
+    # Only who did it is renamed, not the same letters in a title.
+    assert notice_for_others.text == f"{name} replied to you on “Gardens of {old_name}”."
     log = ModerationLogEntry.objects.all()
     assert not [entry for entry in log if old_name in entry.target_label + entry.target_url]
     trust = log.get(action=LogAction.SET_TRUST)
