@@ -155,6 +155,26 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces it only once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Sessions last as before (no "Remember me" box).
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_ADAPTER = "website.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "website.forms.LoginForm",
+    "signup": "website.forms.SignupForm",
+    "add_email": "website.forms.AddEmailForm",
+    "reset_password": "website.forms.ResetPasswordForm",
+}
+# allauth's own limits (in the cache), with two changes: failed log-ins are counted by the
+# lock-out in commons/ratelimit.py (back-off, known addresses, 429 with Retry-After) instead
+# of allauth's, and a password reset mail goes to an address at most 3 times an hour, so
+# the form cannot be used to flood someone's inbox.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": None,
+    "reset_password": "20/m/ip,3/h/key",
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

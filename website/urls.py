@@ -28,9 +28,7 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("website.account_urls")),
     path("admin/", admin.site.urls),
     # Site-layer listings; they move to website/urls.py with the rest of the URL map.
     path("recent/", recent_changes, name="recent"),

@@ -13,7 +13,9 @@ RIGHT = "correct horse battery staple"
 
 
 def log_in(client, username, password, url="/accounts/login/"):
-    return client.post(url, {"username": username, "password": password})
+    # allauth's log-in form calls its field `login` (a user name or an e-mail address).
+    field = "username" if url.startswith("/admin/") else "login"
+    return client.post(url, {field: username, "password": password})
 
 
 def signed_in(client) -> bool:
@@ -108,6 +110,7 @@ def test_the_admin_log_in_is_locked_out_by_the_same_count():
 def sign_up(client, username, **extra):
     data = {
         "username": username,
+        "email": f"{username}@example.test",
         "password1": "a-long-pass-phrase",
         "password2": "a-long-pass-phrase",
     }
