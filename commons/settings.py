@@ -165,6 +165,8 @@ ACCOUNT_FORMS = {
     "signup": "website.forms.SignupForm",
     "add_email": "website.forms.AddEmailForm",
     "reset_password": "website.forms.ResetPasswordForm",
+    "reset_password_from_key": "website.forms.ResetPasswordKeyForm",
+    "change_password": "website.forms.ChangePasswordForm",
 }
 # allauth's own limits (in the cache), with two changes: failed log-ins are counted by the
 # lock-out in commons/ratelimit.py (back-off, known addresses, 429 with Retry-After) instead
