@@ -255,6 +255,7 @@ LOGGING = {
             "style": "{",
         },
     },
+    "filters": {"hide_account_keys": {"()": "website.logfilters.HideAccountKeys"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
@@ -263,9 +264,14 @@ LOGGING = {
     "loggers": {
         # Django's own console handler (DEBUG on) would print every line a second time.
         "django": {"handlers": [], "level": "NOTSET"},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["hide_account_keys"],
+        },
         # The request line already tells of a 403, 404 or 429; errors keep their traceback.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["hide_account_keys"]},
         # Without a broker tasks run in-process: no "Task ... succeeded" line for each.
         **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}}),
     },

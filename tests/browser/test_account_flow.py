@@ -35,7 +35,7 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     screenshot(page, "account-signup")
     page.get_by_label("E-mail address").fill("robin@example.test")
     page.get_by_label("User name").fill("robin")
-    page.get_by_label("Password", exact=True).fill(FIRST)
+    page.locator("#id_password1").fill(FIRST)  # "Password" is also part of "Password again"
     page.get_by_label("Password again").fill(FIRST)
     page.get_by_role("button", name="Sign up").click()
     page.get_by_role("navigation", name="Site").get_by_role("link", name="robin").wait_for()
@@ -76,7 +76,7 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "account-password-reset-from-key")
-    page.get_by_label("New password", exact=True).fill(SECOND)
+    page.locator("#id_password1").fill(SECOND)
     page.get_by_label("New password again").fill(SECOND)
     page.get_by_role("button", name="Save the new password").click()
     expect(page.get_by_role("heading", name="Your password is changed")).to_be_visible()

@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.servers.basehttp import WSGIRequestHandler
 from django.test import Client
 
 from notifications.notices import verified_addresses
@@ -284,10 +285,27 @@ def test_resending_the_verification_while_the_mail_server_is_down_says_so(client
     assert "could not be sent just now" in client.get("/accounts/email/").content.decode()
 
 
-def test_no_password_and_no_key_from_the_mails_reaches_any_log(client, mailoutbox, caplog):
+@pytest.fixture
+def every_log(caplog):
+    """Every record at DEBUG, django.server's too (it does not propagate to the root)."""
     caplog.set_level(logging.DEBUG)
     for name in ("django.request", "django.server", "django.security", "allauth"):
         caplog.set_level(logging.DEBUG, logger=name)
+    server = logging.getLogger("django.server")
+    server.addHandler(caplog.handler)
+    yield caplog
+    server.removeHandler(caplog.handler)
+
+
+def runserver_logs_a_request_for(path: str, status: str = "200") -> None:
+    """The request line `manage.py runserver` logs (django.server), as for a real request."""
+    handler = WSGIRequestHandler.__new__(WSGIRequestHandler)
+    handler.request = None
+    handler.log_message('"%s" %s %s', f"GET {path} HTTP/1.1", status, "42")
+
+
+def test_no_password_and_no_key_from_the_mails_reaches_any_log(client, mailoutbox, every_log):
+    caplog = every_log
     sign_up(client)
     client.post(link_in(mailoutbox[0]))
     client.post("/accounts/logout/")
@@ -302,7 +320,11 @@ def test_no_password_and_no_key_from_the_mails_reaches_any_log(client, mailoutbo
     for mail in mailoutbox:
         path = link_in(mail)
         secrets.append(path.rstrip("/").rsplit("/", 1)[-1])
+        runserver_logs_a_request_for(path)
+        runserver_logs_a_request_for(path, status="404")
     assert len(mailoutbox) == 2
+    server_lines = [r.getMessage() for r in caplog.records if r.name == "django.server"]
+    assert '"GET /accounts/confirm-email/[hidden]/ HTTP/1.1" 200 42' in server_lines
     assert caplog.records  # something was logged at all
     for record in caplog.records:
         text = record.getMessage() + repr(record.args) + repr(record.__dict__)
