@@ -52,7 +52,15 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Account").click()
     expect(page.get_by_role("heading", name="E-mail address")).to_be_visible()
     assert_accessible(page)
+    page.get_by_label("New e-mail address").fill("robin@elsewhere.example.test")
+    page.get_by_role("button", name="Change the address").click()
+    expect(page.get_by_text("pending verification")).to_be_visible()
+    expect(page.get_by_text("robin@example.test stays your address")).to_be_visible()
+    assert_accessible(page)
     screenshot(page, "account-email")
+    page.get_by_role("button", name="Cancel the change").click()
+    expect(page.get_by_text("pending verification")).to_have_count(0)
+    assert len(mail.outbox) == 2
     page.get_by_role("link", name="Password").click()
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     assert_accessible(page)
@@ -70,7 +78,8 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     page.get_by_role("button", name="Send me the link").click()
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
     assert_accessible(page)
-    assert len(mail.outbox) == 2
+    screenshot(page, "account-password-reset-done")
+    assert len(mail.outbox) == 3
 
     page.goto(mailed_link(live_server))
     expect(page.get_by_role("heading", name="Choose a new password")).to_be_visible()
