@@ -5,6 +5,7 @@ import datetime
 import time
 
 from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
@@ -23,13 +24,15 @@ class LoginThrottle:
     lockout: ratelimit.Lockout | None = None
     login_field = "username"
 
+    def account_name(self, login: str) -> str:
+        """Whose account the attempts count against."""
+        return login
+
     def clean(self) -> dict:
         login = self.cleaned_data.get(self.login_field)
         if not login or not self.cleaned_data.get("password"):
             return super().clean()
-        # A user name and an e-mail address count as one account only when typed alike;
-        # each is still held to the address's own limit.
-        username = login.strip()
+        username = self.account_name(login.strip())
         ip = client_ip(self.request)
         self.lockout = ratelimit.start_login_attempt(username=username, ip=ip, now=time.time())
         if self.lockout is not None:
@@ -47,6 +50,18 @@ class LoginForm(LoginThrottle, allauth_forms.LoginForm):
     """Log in by user name or e-mail address (allauth's field `login`)."""
 
     login_field = "login"
+
+    def account_name(self, login: str) -> str:
+        # Guesses by the account's address count against its name too, so switching
+        # between the two gets no more guesses.
+        if "@" in login:
+            owner = (
+                EmailAddress.objects.filter(email__iexact=login)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            return owner or login
+        return login
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -45,6 +45,19 @@ def test_a_few_typos_then_the_right_password_still_sign_in():
     assert signed_in(client)
 
 
+def test_guessing_by_name_and_by_e_mail_address_counts_against_one_account():
+    person = UserFactory(username="robin")
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for n in range(5):
+        login = person.username if n % 2 else person.email.upper()
+        assert log_in(client, login, "wrong guess").status_code == 200
+    response = log_in(client, person.email, RIGHT)
+    assert response.status_code == 429
+    assert "Too many failed log-ins for this account." in response.content.decode()
+    assert log_in(client, person.username, RIGHT).status_code == 429
+    assert not signed_in(client)
+
+
 def test_guesses_across_many_accounts_from_one_address_lock_the_address(settings):
     settings.LOGIN_FAILURES_PER_ADDRESS = 20
     client = Client(REMOTE_ADDR="198.51.100.7")
