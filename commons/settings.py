@@ -168,14 +168,16 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "website.forms.ResetPasswordKeyForm",
     "change_password": "website.forms.ChangePasswordForm",
 }
-# allauth's own limits (in the cache), with two changes: failed log-ins are counted by the
+# allauth's own limits (in the cache), with these changes: failed log-ins are counted by the
 # lock-out in commons/ratelimit.py (back-off, known addresses, 429 with Retry-After) instead
-# of allauth's, and a password reset mail goes to an address at most 3 times an hour, so
-# the form cannot be used to flood someone's inbox.
+# of allauth's; a password reset mail goes to an address at most 3 times an hour, and an
+# account changes its address (each change mails a link) at most 20 times a day, so neither
+# form can be used to flood someone's inbox.
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
     "reset_password": "20/m/ip,3/h/key",
+    "manage_email": "10/m/user,20/d/user",
 }
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -3,9 +3,12 @@ name or address, reset a forgotten password by mail, change the password and the
 each bounded, protected by CSRF, and never a 500, even when the mail server is down."""
 
 import importlib
+import itertools
 import logging
 import re
 import smtplib
+import time
+from types import SimpleNamespace
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -126,6 +129,24 @@ def test_reset_mails_cannot_flood_an_address(client, mailoutbox):
     assert response.status_code == 429
     assert "<h1>Too many requests</h1>" in response.content.decode()
     assert len(mailoutbox) == 3
+
+
+def test_an_account_cannot_mail_verification_links_to_address_after_address(
+    client, mailoutbox, monkeypatch
+):
+    # A minute passes between changes, so only the limit per day is met.
+    clock = itertools.count(start=1_000_000, step=61)
+    fake_time = SimpleNamespace(
+        time=lambda: next(clock), monotonic=time.monotonic, sleep=time.sleep
+    )
+    monkeypatch.setattr("allauth.core.internal.ratelimit.time", fake_time)
+    robin = UserFactory(username="robin")
+    client.force_login(robin)
+    for n in range(20):
+        client.post("/accounts/email/", {"action_add": "", "email": f"stranger{n}@example.test"})
+    response = client.post("/accounts/email/", {"action_add": "", "email": "one-more@example.test"})
+    assert response.status_code == 429
+    assert len(mailoutbox) == 20
 
 
 def test_password_change_needs_the_current_password(client):
