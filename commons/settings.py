@@ -155,6 +155,30 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces it only once verified.
+ACCOUNT_CHANGE_EMAIL = True
+# Sessions last as before (no "Remember me" box).
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_ADAPTER = "website.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "website.forms.LoginForm",
+    "signup": "website.forms.SignupForm",
+    "add_email": "website.forms.AddEmailForm",
+    "reset_password": "website.forms.ResetPasswordForm",
+    "reset_password_from_key": "website.forms.ResetPasswordKeyForm",
+    "change_password": "website.forms.ChangePasswordForm",
+}
+# allauth's own limits (in the cache), with these changes: failed log-ins are counted by the
+# lock-out in commons/ratelimit.py (back-off, known addresses, 429 with Retry-After) instead
+# of allauth's; a password reset mail goes to an address at most 3 times an hour, and an
+# account changes its address (each change mails a link) at most 20 times a day, so neither
+# form can be used to flood someone's inbox.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": None,
+    "reset_password": "20/m/ip,3/h/key",
+    "manage_email": "10/m/user,20/d/user",
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -233,6 +257,7 @@ LOGGING = {
             "style": "{",
         },
     },
+    "filters": {"hide_account_keys": {"()": "website.logfilters.HideAccountKeys"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
@@ -241,9 +266,14 @@ LOGGING = {
     "loggers": {
         # Django's own console handler (DEBUG on) would print every line a second time.
         "django": {"handlers": [], "level": "NOTSET"},
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["hide_account_keys"],
+        },
         # The request line already tells of a 403, 404 or 429; errors keep their traceback.
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR", "filters": ["hide_account_keys"]},
         # Without a broker tasks run in-process: no "Task ... succeeded" line for each.
         **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}}),
     },

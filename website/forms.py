@@ -4,10 +4,12 @@ account; the confirmation of "Remove spammer"."""
 import datetime
 import time
 
+from allauth.account import forms as allauth_forms
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from commons import ratelimit
@@ -20,11 +22,17 @@ class LoginThrottle:
     because the form is the one place both log-in pages (the site's and the admin's) share."""
 
     lockout: ratelimit.Lockout | None = None
+    login_field = "username"
+
+    def account_name(self, login: str) -> str:
+        """Whose account the attempts count against."""
+        return login
 
     def clean(self) -> dict:
-        username = self.cleaned_data.get("username")
-        if not username or not self.cleaned_data.get("password"):
+        login = self.cleaned_data.get(self.login_field)
+        if not login or not self.cleaned_data.get("password"):
             return super().clean()
+        username = self.account_name(login.strip())
         ip = client_ip(self.request)
         self.lockout = ratelimit.start_login_attempt(username=username, ip=ip, now=time.time())
         if self.lockout is not None:
@@ -38,8 +46,85 @@ class LoginThrottle:
         return cleaned
 
 
-class LoginForm(LoginThrottle, AuthenticationForm):
-    pass
+class LoginForm(LoginThrottle, allauth_forms.LoginForm):
+    """Log in by user name or e-mail address (allauth's field `login`)."""
+
+    login_field = "login"
+
+    def account_name(self, login: str) -> str:
+        # Guesses by the account's address count against its name too, so switching
+        # between the two gets no more guesses.
+        if "@" in login:
+            owner = (
+                EmailAddress.objects.filter(email__iexact=login)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            return owner or login
+        return login
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = "User name or e-mail address"
+        bound_length(field, EMAIL_MAX_LENGTH)
+        field.widget.attrs["autocomplete"] = "username"
+        # The page has its own "Forgot your password?" link.
+        self.fields["password"].help_text = ""
+        drop_placeholders(self)
+
+
+# An address as long as the database keeps (allauth's EmailAddress, Django's User).
+EMAIL_MAX_LENGTH = 254
+
+
+def bound_length(field: forms.Field, length: int) -> None:
+    """Refuse longer input with a message (and let the browser stop it first)."""
+    field.max_length = length
+    field.validators.append(MaxLengthValidator(length))
+    field.widget.attrs["maxlength"] = str(length)
+
+
+def drop_placeholders(form: forms.Form) -> None:
+    """The site's forms have labels, not placeholders that repeat them."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+
+
+class AddEmailForm(allauth_forms.AddEmailForm):
+    """The new address on the "E-mail address" page."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "New e-mail address"
+        bound_length(self.fields["email"], EMAIL_MAX_LENGTH)
+        drop_placeholders(self)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["oldpassword"].help_text = ""
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password again"
+        drop_placeholders(self)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password again"
+        drop_placeholders(self)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        bound_length(self.fields["email"], EMAIL_MAX_LENGTH)
+        drop_placeholders(self)
 
 
 class AdminLoginForm(LoginThrottle, AdminAuthenticationForm):
@@ -87,13 +172,24 @@ class EmptyTextInput(forms.TextInput):
         return None
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(allauth_forms.SignupForm):
     # The comment form's honeypot: hidden from people (and from assistive technology).
     homepage = forms.CharField(
         label="Leave this field empty",
         required=False,
         widget=EmptyTextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        email, username = self.fields["email"], self.fields["username"]
+        email.label = "E-mail address"
+        email.help_text = "We send a link to verify it. It is never shown to anyone."
+        bound_length(email, EMAIL_MAX_LENGTH)
+        username.label = "User name"
+        username.help_text = "Shown with your edits and comments. Letters, digits and @.+-_ only."
+        self.fields["password2"].label = "Password again"
+        drop_placeholders(self)
 
     def clean(self) -> dict:
         cleaned = super().clean()

@@ -28,12 +28,10 @@ urlpatterns = [
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),
-    path("accounts/signup/", views.signup, name="signup"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/close/", close_views.close_account, name="account_close"),
     path("accounts/closed/", close_views.account_closed, name="account_closed"),
     path("accounts/profile/", profile_views.profile_edit, name="profile_edit"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("website.account_urls")),
     path("admin/", admin.site.urls),
     # Site-layer listings; they move to website/urls.py with the rest of the URL map.
     path("recent/", recent_changes, name="recent"),

@@ -3,20 +3,18 @@
 import time
 
 import redis
+from allauth.account import views as allauth_views
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from commons import ratelimit
-from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip, safe_next
+from commons.http import HtmlSafeJSONEncoder, canonical_url, client_ip
 from moderation import blocks
 from moderation.block_views import blocked_response
 from website.forms import LoginForm, SignupForm
@@ -46,13 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "commons/home.html", context)
 
 
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-
-    def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        # Django sets `site_name` to the request's host and port (get_current_site without
-        # the sites framework); the layout names the site.
-        return {**super().get_context_data(**kwargs), "site_name": settings.SITE_NAME}
+class LoginView(allauth_views.LoginView):
+    """allauth's log-in; a lock-out answers 429 with when to try again."""
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:
         response = super().form_invalid(form)
@@ -62,31 +55,34 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def signup(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("home")
-    # Any block of the address stops sign-up: a new account would get round it.
-    block = blocks.active_block(ip=client_ip(request), doing=None)
-    if block is not None:
-        return blocked_response(request, blocks.Blocked(block))
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class SignupView(allauth_views.SignupView):
+    """allauth's sign-up, closed to a blocked address and limited per address."""
+
+    def dispatch(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not request.user.is_authenticated:
+            # Any block of the address stops sign-up: a new account would get round it.
+            block = blocks.active_block(ip=client_ip(request), doing=None)
+            if block is not None:
+                return blocked_response(request, blocks.Blocked(block))
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: SignupForm) -> HttpResponse:
         rate = settings.SIGNUP_RATE_LIMIT
-        if not ratelimit.allow("signup", [f"ip:{client_ip(request)}"], rate):
+        if not ratelimit.allow("signup", [f"ip:{client_ip(self.request)}"], rate):
             seconds = ratelimit.seconds_left(rate, time.time())
             wait = ratelimit.wait_phrase(seconds)
             form.add_error(
                 None, f"Too many accounts were made from your address. Try again in {wait}."
             )
-            response = render(request, "registration/signup.html", {"form": form}, status=429)
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
             response["Retry-After"] = str(seconds)
             return response
-        user = form.save()
-        login(request, user)
-        messages.success(request, f"Welcome, {user.get_username()}! You are signed in.")
-        return redirect(safe_next(request, request.GET.get("next"), reverse("home")))
-    status = 400 if form.errors else 200
-    return render(request, "registration/signup.html", {"form": form}, status=status)
+        return super().form_valid(form)
+
+    def form_invalid(self, form: SignupForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
 # Pages that say nothing an index should keep: the article is the page to find.

@@ -13,7 +13,9 @@ RIGHT = "correct horse battery staple"
 
 
 def log_in(client, username, password, url="/accounts/login/"):
-    return client.post(url, {"username": username, "password": password})
+    # allauth's log-in form calls its field `login` (a user name or an e-mail address).
+    field = "username" if url.startswith("/admin/") else "login"
+    return client.post(url, {field: username, "password": password})
 
 
 def signed_in(client) -> bool:
@@ -41,6 +43,19 @@ def test_a_few_typos_then_the_right_password_still_sign_in():
         assert log_in(client, person.username, "typo").status_code == 200
     assert log_in(client, person.username, RIGHT).status_code == 302
     assert signed_in(client)
+
+
+def test_guessing_by_name_and_by_e_mail_address_counts_against_one_account():
+    person = UserFactory(username="robin")
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for n in range(5):
+        login = person.username if n % 2 else person.email.upper()
+        assert log_in(client, login, "wrong guess").status_code == 200
+    response = log_in(client, person.email, RIGHT)
+    assert response.status_code == 429
+    assert "Too many failed log-ins for this account." in response.content.decode()
+    assert log_in(client, person.username, RIGHT).status_code == 429
+    assert not signed_in(client)
 
 
 def test_guesses_across_many_accounts_from_one_address_lock_the_address(settings):
@@ -108,6 +123,7 @@ def test_the_admin_log_in_is_locked_out_by_the_same_count():
 def sign_up(client, username, **extra):
     data = {
         "username": username,
+        "email": f"{username}@example.test",
         "password1": "a-long-pass-phrase",
         "password2": "a-long-pass-phrase",
     }

@@ -88,6 +88,7 @@ def site():
         "username": editor.username,
         "token": "x",
         "uidb64": "x",
+        "uidb36": "x",
         "key": "0" * 32,
         "section": "articles",
         "ip": "203.0.113.7",
@@ -126,12 +127,18 @@ def test_the_forms_that_send_people_on_after_success_stay_on_site(site, hostile)
     client = Client()
     response = client.post(
         f"/accounts/signup/?next={hostile}",
-        {"username": "newcomer", "password1": "a-long-pass-1", "password2": "a-long-pass-1"},
+        {
+            "username": "newcomer",
+            "email": "newcomer@example.test",
+            "password1": "a-long-pass-1",
+            "password2": "a-long-pass-1",
+        },
     )
     done.append(("sign-up", response))
     for url, who in (("/accounts/login/", editor), ("/admin/login/", root)):
         client = Client()
-        data = {"username": who.username, "password": PASSWORD, "next": hostile}
+        field = "username" if url.startswith("/admin") else "login"
+        data = {field: who.username, "password": PASSWORD, "next": hostile}
         done.append((url, client.post(f"{url}?next={hostile}", data)))
         assert "_auth_user_id" in client.session, url
         logout = "/admin/logout/" if url.startswith("/admin") else "/accounts/logout/"

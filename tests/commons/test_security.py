@@ -163,7 +163,12 @@ def test_session_and_csrf_cookies_are_secure_and_http_only(site):
     client = Client()
     client.post(
         "/accounts/signup/",
-        {"username": "robin", "password1": "a-long-pass-phrase", "password2": "a-long-pass-phrase"},
+        {
+            "username": "robin",
+            "email": "robin@example.test",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
         secure=True,
     )
     session = client.cookies["sessionid"]

@@ -2,12 +2,14 @@
 and a moderation queue holding only the one comment a newcomer should find there."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from comments.models import Comment
 from moderation.models import ModerationCase, ModerationEvent
 from moderation.states import Status
+from notifications.notices import verified_addresses
 from website.demo import DEMO_PASSWORD, EDITORS, MODERATOR
 from wiki.models import Article, Revision
 from wiki.permissions import can_moderate
@@ -38,6 +40,24 @@ def test_the_demo_editors_and_moderator_sign_in_with_the_printed_password(seeded
     assert DEMO_PASSWORD in seeded
     assert "demo editor" in seeded and "ada" in seeded
     assert "demo moderator" in seeded and MODERATOR in seeded
+
+
+def test_the_demo_accounts_log_in_by_name_or_address_and_have_a_verified_address(seeded, client):
+    assert (
+        client.post("/accounts/login/", {"login": "ada", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    client.post("/accounts/logout/")
+    response = client.post(
+        "/accounts/login/", {"login": "ben@example.org", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    addresses = verified_addresses(user_ids=get_user_model().objects.values_list("pk", flat=True))
+    assert sorted(addresses.values()) == sorted(
+        f"{name}@example.org" for name in [*EDITORS, MODERATOR]
+    )
+    call_command("seed_demo")  # again: nothing doubled
+    assert EmailAddress.objects.count() == len(addresses)
 
 
 def test_with_debug_off_it_refuses_and_makes_no_account(settings):

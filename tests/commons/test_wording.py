@@ -9,9 +9,7 @@ pytestmark = pytest.mark.django_db
 def test_a_failed_log_in_says_the_name_or_password_is_wrong(client, user):
     user.set_password("right-horse-battery")
     user.save()
-    response = client.post(
-        "/accounts/login/", {"username": user.username, "password": "wrong-horse"}
-    )
+    response = client.post("/accounts/login/", {"login": user.username, "password": "wrong-horse"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "The user name or password is wrong." in body
@@ -20,7 +18,7 @@ def test_a_failed_log_in_says_the_name_or_password_is_wrong(client, user):
 
 
 def test_a_log_in_with_empty_fields_asks_for_them(client):
-    body = client.post("/accounts/login/", {"username": "", "password": ""}).content.decode()
+    body = client.post("/accounts/login/", {"login": "", "password": ""}).content.decode()
     assert "Enter your user name and your password." in body
     assert "your text is still here" not in body
 
@@ -56,6 +54,7 @@ def test_sign_up_returns_to_the_page_the_reader_came_from_on_this_site_only(
         f"/accounts/signup/?next={wanted}",
         {
             "username": "newcomer",
+            "email": "newcomer@example.test",
             "password1": "a-long-passphrase-1",
             "password2": "a-long-passphrase-1",
         },

@@ -139,6 +139,7 @@ def flag_anonymously(scene):
 def signup(scene):
     data = {
         "username": "newcomer",
+        "email": "newcomer@example.test",
         "password1": "a long pass phrase 42",
         "password2": "a long pass phrase 42",
     }
@@ -253,6 +254,7 @@ def test_sign_up_from_a_blocked_range_is_refused_even_on_the_form_and_allowed_el
         "/accounts/signup/",
         {
             "username": "elsewhere",
+            "email": "elsewhere@example.test",
             "password1": "a long pass phrase 42",
             "password2": "a long pass phrase 42",
         },

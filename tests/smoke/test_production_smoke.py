@@ -233,7 +233,9 @@ def walk(base: str, processes: Processes, env: dict[str, str]) -> None:
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
     fields = form_with(page.text, "password1")
-    fields.update(username="smoker", password1="smoke-test-pass-phrase")
+    fields.update(
+        username="smoker", email="smoker@example.test", password1="smoke-test-pass-phrase"
+    )
     fields["password2"] = fields["password1"]
     post(editor, "/accounts/signup/", fields)
 

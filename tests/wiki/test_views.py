@@ -321,6 +321,7 @@ def test_signup_login_and_logout(client):
         "/accounts/signup/",
         {
             "username": "newbie",
+            "email": "newbie@example.test",
             "password1": "a-long-pass-phrase",
             "password2": "a-long-pass-phrase",
         },

@@ -6,6 +6,7 @@ service, which logs who accepted them, so the queue holds only what a newcomer s
 there: one visitor's comment, held for a moderator.
 """
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -48,20 +49,25 @@ class Command(BaseCommand):
             "discussion(s) kept."
         )
         self.stdout.write(
-            f"Sign in at /accounts/login/ with the password {DEMO_PASSWORD!r}:\n"
+            f"Sign in at /accounts/login/ (user name or <name>@example.org) with the "
+            f"password {DEMO_PASSWORD!r}:\n"
             f"  as a demo editor:    {', '.join(EDITORS)}\n"
             f"  as a demo moderator: {MODERATOR} (the queue is at /moderation/)"
         )
 
     def _accounts(self) -> dict:
-        """The demo editors and moderator, with the demo password (set again if changed)."""
+        """The demo editors and moderator, with the demo password (set again if changed) and
+        a verified address at example.org, so notices to them show in the console's mail."""
         User = get_user_model()
         accounts = {}
         for name in [*EDITORS, MODERATOR]:
-            user, _ = User.objects.get_or_create(username=name)
+            email = f"{name}@example.org"
+            user, _ = User.objects.get_or_create(username=name, defaults={"email": email})
             if not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
+            if not EmailAddress.objects.filter(user=user).exists():
+                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             accounts[name] = user
         group, _ = Group.objects.get_or_create(name=settings.WIKI_MODERATORS_GROUP)
         accounts[MODERATOR].groups.add(group)
