@@ -308,7 +308,7 @@ def test_wrong_passwords_count_against_the_log_in_lock_out(client, user, setting
     elsewhere = Client(REMOTE_ADDR="192.0.2.200")
     refused = elsewhere.post(
         "/accounts/login/",
-        {"username": user.username, "password": "correct horse battery staple"},
+        {"login": user.username, "password": "correct horse battery staple"},
     )
     assert refused.status_code == 429
 
