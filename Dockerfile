@@ -29,4 +29,5 @@ RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=0 DATABASE_URL=sqlite:///:m
 USER commons
 EXPOSE 8000
 
-CMD ["gunicorn", "commons.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "commons.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", \
+     "--logger-class", "website.logfilters.GunicornLogger"]

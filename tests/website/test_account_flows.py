@@ -2,6 +2,7 @@
 name or address, reset a forgotten password by mail, change the password and the address;
 each bounded, protected by CSRF, and never a 500, even when the mail server is down."""
 
+import datetime
 import importlib
 import itertools
 import logging
@@ -17,9 +18,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.servers.basehttp import WSGIRequestHandler
 from django.test import Client
+from gunicorn.config import Config
 
 from notifications.notices import verified_addresses
 from tests.factories import UserFactory
+from website.logfilters import GunicornLogger
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +395,37 @@ def test_account_pages_take_a_fixed_number_of_queries(
         client.force_login(robin)
     with django_assert_max_num_queries(budget):
         assert client.get(path).status_code == 200
+
+
+def test_gunicorns_access_log_hides_the_keys_of_mailed_links(client, mailoutbox, tmp_path):
+    """The production server's request lines (the Dockerfile's logger class), path and
+    referrer alike, as gunicorn writes them to its access log file."""
+    sign_up(client)
+    reset(client, "robin@example.test")
+    access_log = tmp_path / "access.log"
+    config = Config()
+    config.set("accesslog", str(access_log))
+    logger = GunicornLogger(config)
+    keys = []
+    for mail in mailoutbox:
+        path = link_in(mail)
+        keys.append(path.rstrip("/").rsplit("/", 1)[-1])
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "RAW_URI": path,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "192.0.2.1",
+            "HTTP_REFERER": f"https://wiki.example{path}",
+        }
+        response = SimpleNamespace(status="200 OK", sent=42, headers=[])
+        request = SimpleNamespace(headers=[("REFERER", f"https://wiki.example{path}")])
+        logger.access(response, request, environ, datetime.timedelta(seconds=0))
+    logger.close_on_exec()
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    written = access_log.read_text()
+    assert len(keys) == 2 and written.count("[hidden]") >= 4
+    for key in keys:
+        assert key not in written
