@@ -160,7 +160,7 @@ def test_the_page_costs_the_same_queries_for_a_few_notices_or_many(client, user,
         reply(user, article, number)
     many = queries_for(client, "/notifications/")
     assert few == many
-    assert many <= 7  # session, user, trust, bell, count, the page of notices (+ article)
+    assert many <= 6  # session, user, roles, the bell, the count, the notices with articles
 
 
 def test_preferences_show_each_kind_and_save_the_choices(client, user):
