@@ -31,7 +31,9 @@ def toggle_watch(request: HttpRequest, slug: str) -> HttpResponse:
         context = {"article": article, "watching": watched}
         return render(request, "notifications/article_watch.html", context)
     if watching.toggle_watch(user=request.user, article=article):
-        messages.success(request, f"You are watching “{article.title}”: edits are e-mailed to you.")
+        messages.success(
+            request, f"You are watching “{article.title}”: you will hear of its edits and comments."
+        )
     else:
         messages.success(request, f"You no longer watch “{article.title}”.")
     return redirect(safe_next(request, request.POST.get("next"), article.get_absolute_url()))

@@ -4,9 +4,9 @@ from django.utils.functional import SimpleLazyObject
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """The site name and the viewer's role, for the base layout, with a signed-in viewer's
-    count of unread notices (the bell); for moderators, how many
-    items wait in the moderation queue and why Akismet cannot help, if it cannot."""
+    """The site name and the viewer's role, for the base layout; for a signed-in viewer, how
+    many of their notices are unread (the bell); for moderators, how many items wait in the
+    moderation queue and why Akismet cannot help, if it cannot."""
     from commons.roles import can_moderate
 
     is_moderator = can_moderate(request.user)

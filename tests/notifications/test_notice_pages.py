@@ -51,13 +51,14 @@ def bell(client):
 
 def test_the_bell_counts_unread_notices_and_says_so_in_words(client, user, article):
     client.force_login(user)
-    assert "unread" not in bell(client) and "nav-bell__count" not in bell(client)
+    assert 'aria-label="Notifications"' in bell(client)
+    assert "nav-bell__count" not in bell(client)
     edits(user, article, 2)
     reply(user, article)
     shown = bell(client)
     assert 'href="/notifications/"' in shown
-    assert '<span class="visually-hidden">,</span> <span class="nav-bell__count">3</span>' in shown
-    assert '<span class="visually-hidden"> unread</span>' in shown
+    assert 'aria-label="Notifications, 3 unread"' in shown
+    assert 'Notifications <span class="nav-bell__count">3</span>' in shown
 
 
 def test_anonymous_readers_have_no_bell_and_the_pages_need_signing_in(client):
@@ -188,3 +189,14 @@ def test_preferences_refuse_unknown_channels_and_say_when_no_address_is_verified
     data[NoticeKind.REPLY] = "carrier-pigeon"
     assert client.post("/accounts/preferences/", data).status_code == 400
     assert not Preference.objects.filter(user=person).exists()
+
+
+def test_the_admin_shows_notices_read_only_and_never_deletes_them(client, user, article):
+    reply(user, article)
+    notice = Notice.objects.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert "robin replied" in client.get("/admin/notifications/notice/").content.decode()
+    page = client.get(f"/admin/notifications/notice/{notice.pk}/change/").content.decode()
+    assert "robin replied" in page and 'name="_save"' not in page
+    assert client.get(f"/admin/notifications/notice/{notice.pk}/delete/").status_code == 403
+    assert client.get("/admin/notifications/notice/add/").status_code == 403
