@@ -4,6 +4,7 @@ their notifications, mark them read, and the bell clears; then they choose their
 import pytest
 
 from notifications.models import Channel, Preference
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import screenshot
 from tests.browser.test_wiki_flow import log_in
 from tests.factories import UserFactory
@@ -55,7 +56,8 @@ def test_a_reply_lights_the_bell_and_marking_read_clears_it(page, settings):
     screenshot(page, "notifications-preferences")
 
 
-def test_edits_to_one_article_come_as_one_line_that_opens_its_history(page):
+def test_edits_to_one_article_come_as_one_line_that_opens_its_history(axe_page):
+    page = axe_page
     from notifications.models import NoticeKind
     from notifications.notices import notify
 
@@ -82,7 +84,10 @@ def test_edits_to_one_article_come_as_one_line_that_opens_its_history(page):
     log_in(page, "alice")
     page.get_by_role("link", name="Notifications, 4 unread").click()
     assert page.locator(".notice-item").count() == 2
+    assert_accessible(page)
     screenshot(page, "notifications-grouped")
     page.get_by_role("link", name="3 edits to “Meadow”").click()
     assert page.url.endswith("/wiki/meadow/history/")
     assert page.get_by_role("link", name="Notifications, 1 unread").is_visible()
+    page.goto("/accounts/preferences/")
+    assert_accessible(page)
