@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -55,10 +55,22 @@ def may_share_copy(request: HttpRequest, params: Collection[str]) -> bool:
     return set(request.GET) <= set(params) and is_anonymous_reader(request)
 
 
+# What every page's layout shows a signed-in viewer beyond the page itself (the header's
+# count of unread notices): apps above the kernel register a function of the request in
+# their AppConfig.ready(), and it becomes part of every page's ETag.
+_viewer_parts: list[Callable[[HttpRequest], object]] = []
+
+
+def register_viewer_part(part: Callable[[HttpRequest], object]) -> None:
+    """Make `part(request)` part of every page's validator for signed-in viewers."""
+    if part not in _viewer_parts:
+        _viewer_parts.append(part)
+
+
 def page_etag(request: HttpRequest, *parts: object) -> str | None:
     """An ETag for a page that depends on `parts` (what it shows, the viewer's state) and on
-    what every page carries: the release, the viewer, the query string and the CSRF secret
-    of its forms.
+    what every page carries: the release, the viewer, what the layout shows them (the
+    registered viewer parts), the query string and the CSRF secret of its forms.
 
     None when a one-off message is waiting to be shown: that page is never reused.
     """
@@ -67,6 +79,7 @@ def page_etag(request: HttpRequest, *parts: object) -> str | None:
     every_page = (
         settings.COMMONS_RELEASE,
         request.user.pk,
+        [part(request) for part in _viewer_parts] if request.user.is_authenticated else [],
         sorted(request.GET.lists()),
         _csrf_secret(request),
     )

@@ -15,11 +15,13 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
+from commons import events
 from commons.celery import send_after_commit
 from commons.roles import require_moderator
 from moderation import akismet, blocks
 from moderation import log as moderation_log
 from moderation.akismet import Verdict
+from moderation.events import ContentMoved
 from moderation.models import (
     NOT_SENT,
     Actor,
@@ -215,20 +217,33 @@ def _move(
     previous: str = "",
 ) -> None:
     """Move content to `to` (if it is not there already) and log the move: the one door
-    through which a moderated state changes. `previous` is given by restore alone."""
+    through which a moderated state changes, announced to the apps above (ContentMoved).
+    `previous` is given by restore alone."""
     old = case.status
     if old == to:
         return
     check_move(current=old, target=to, previous=previous)
     note = adapter_for(content).apply_status(content, old=old, new=to)
     case.status = to
-    ModerationEvent.objects.create(
+    logged = ModerationEvent.objects.create(
         case=case,
         from_status=old,
         to_status=to,
         actor_kind=actor_kind,
         actor=actor,
         reason="; ".join(part for part in (reason, note) if part)[:500],
+    )
+    events.announce(
+        ContentMoved(
+            moderation_event_id=logged.pk,
+            content_type_id=case.content_type_id,
+            object_id=case.object_id,
+            old_status=old,
+            new_status=to,
+            actor_kind=actor_kind,
+            actor_id=getattr(actor, "pk", None),
+            reason=reason[:500],
+        )
     )
 
 

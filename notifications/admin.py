@@ -1,10 +1,10 @@
-"""Watches, subscriptions and deliveries in the admin: read only; people change them
-through the site's buttons and the links in their e-mails."""
+"""Watches, choices, notices, subscriptions and deliveries in the admin: read only; people
+change them through the site's buttons and the links in their e-mails."""
 
 from django.contrib import admin
 
 from commons.admin import NoDeleteAdmin
-from notifications.models import Delivery, Preference, Subscription, Watch
+from notifications.models import Delivery, Notice, Preference, Subscription, Watch
 
 
 class ReadOnlyAdmin(NoDeleteAdmin):
@@ -23,6 +23,15 @@ class WatchAdmin(ReadOnlyAdmin):
 class PreferenceAdmin(ReadOnlyAdmin):
     list_display = ["user", "reply", "mention", "watched_edit", "watched_comment", "moderation"]
     list_select_related = ["user"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    list_display = ["recipient", "kind", "text", "created_at", "read_at"]
+    list_filter = ["kind", "read_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "key"]
+    raw_id_fields = ["recipient", "article"]
 
 
 @admin.register(Subscription)

@@ -10,6 +10,11 @@ class NotificationsConfig(AppConfig):
 
         listeners.connect()
 
+        from commons.pagecache import register_viewer_part
+        from notifications.notices import bell_count
+
+        register_viewer_part(bell_count)
+
         from notifications.sections import WatchStar
         from wiki.sections import register
 

@@ -1,6 +1,8 @@
-"""Sending: every e-mail notifications send, each once per event and recipient (a Delivery
-row keyed by both). Mails are only about published content, and name people by their shown
-name only. The tasks in notifications.tasks call the send_* functions.
+"""Telling: for each event, who hears of it, as a notice in the site (notices.notify, once
+per event and person) and by e-mail (once per event and recipient, a Delivery row keyed by
+both), each as the person's channel for that kind says; mail goes to verified addresses
+only. Mails are only about published content, and name people by their shown name only.
+The tasks in notifications.tasks call the send_* functions, one per event.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from moderation.models import Actor, ModerationEvent
+from moderation.registry import adapter_for
 from moderation.services import case_for
 from moderation.states import Status
 from moderation.trust import is_trusted
 from notifications.models import Delivery, NoticeKind, Subscription, Watch
-from notifications.notices import channels_for
+from notifications.notices import channels_for, notify, verified_addresses
 from notifications.tokens import CONFIRM_MAX_AGE, confirm_token, unsubscribe_token
 from wiki.models import Revision
 
@@ -26,6 +30,18 @@ EXCERPT_LENGTH = 2000
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
+
+
+def _mailed(user_ids, kind: str) -> dict[int, str]:
+    """Of these people, who get `kind` by e-mail, with their verified address (two queries)."""
+    channels = channels_for(user_ids=user_ids, kind=kind)
+    return verified_addresses(user_ids=[pk for pk, channel in channels.items() if channel.by_email])
+
+
+def _watchers(article_id: int, *, besides: set[int | None]) -> list[int]:
+    """The active people watching an article, but for `besides` (the author, …)."""
+    watchers = Watch.objects.filter(article_id=article_id, user__is_active=True)
+    return [pk for pk in watchers.values_list("user_id", flat=True) if pk not in besides]
 
 
 def _unsubscribe_url(kind: str, *ids: int) -> str:
@@ -69,7 +85,8 @@ def watchers_hear_of(revision: Revision) -> bool:
 
 
 def send_revision_mails(*, revision_id: int) -> int:
-    """Mail the article's watchers (not the author) about a revision; returns how many."""
+    """Tell the article's watchers (not the author) about a revision; returns how many
+    e-mails were sent."""
     revision = Revision.objects.select_related("article", "author").filter(pk=revision_id).first()
     if revision is None or not watchers_hear_of(revision):
         return 0
@@ -78,18 +95,21 @@ def send_revision_mails(*, revision_id: int) -> int:
         path = reverse("wiki:diff", args=[article.slug, revision.number - 1, revision.number])
     else:
         path = article.get_absolute_url()
-    watches = (
-        Watch.objects.filter(article=article, user__is_active=True)
-        .exclude(user_id=revision.author_id)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("pk")
+    watchers = _watchers(article.pk, besides={revision.author_id})
+    notify(
+        kind=NoticeKind.WATCHED_EDIT,
+        key=f"revision:{revision.pk}",
+        recipient_ids=watchers,
+        text=f"{revision.author_name} edited “{article.title}”",
+        url=path,
+        article_id=article.pk,
+        actor_name=revision.author_name,
     )
     sent = 0
-    for watch in watches:
+    for user_id, address in sorted(_mailed(watchers, NoticeKind.WATCHED_EDIT).items()):
         sent += _deliver(
-            key=f"revision:{revision.pk}:user:{watch.user_id}",
-            to=watch.user.email,
+            key=f"revision:{revision.pk}:user:{user_id}",
+            to=address,
             subject=f"“{article.title}” was edited by {revision.author_name}",
             template="notifications/email/revision.txt",
             context={
@@ -97,16 +117,16 @@ def send_revision_mails(*, revision_id: int) -> int:
                 "revision": revision,
                 "change_url": _absolute(path),
                 "article_url": _absolute(article.get_absolute_url()),
-                "unsubscribe_url": _unsubscribe_url("watch", watch.user_id, article.pk),
+                "unsubscribe_url": _unsubscribe_url("watch", user_id, article.pk),
             },
         )
     return sent
 
 
 def send_comment_mails(*, comment_id: int) -> int:
-    """For a published comment: ask its anonymous author to confirm their subscription, and
-    mail the author (or confirmed subscribers) of the comment it replies to; returns how many.
-    """
+    """For a published comment: ask its anonymous author to confirm their subscription, tell
+    the author (or confirmed subscribers) of the comment it replies to, and the article's
+    other watchers; returns how many e-mails were sent."""
     comment = (
         Comment.objects.select_related("article", "parent__author").filter(pk=comment_id).first()
     )
@@ -117,34 +137,63 @@ def send_comment_mails(*, comment_id: int) -> int:
         confirmed_at__isnull=True, unsubscribed_at__isnull=True
     ):
         sent += _send_confirmation(subscription, comment)
+    answered = _replied_to(comment)
+    sent += _send_reply(comment, answered)
+    return sent + _send_new_comment(comment, besides={comment.author_id, answered})
+
+
+def _answers_live_comment(comment: Comment) -> bool:
     parent = comment.parent
-    if parent is None or parent.parent_id is None or parent.status in (Status.SPAM, Status.REMOVED):
-        return sent
+    return not (
+        parent is None or parent.parent_id is None or parent.status in (Status.SPAM, Status.REMOVED)
+    )
+
+
+def _replied_to(comment: Comment) -> int | None:
+    """The account whose live comment `comment` answers, when it is someone else's."""
+    if not _answers_live_comment(comment):
+        return None
+    recipient = comment.parent.author
+    if recipient is None or recipient.pk == comment.author_id or not recipient.is_active:
+        return None
+    return recipient.pk
+
+
+def _send_reply(comment: Comment, recipient_id: int | None) -> int:
+    """The author of the comment answered hears of the reply; so do its confirmed
+    subscribers (anonymous commenters), by e-mail."""
+    if not _answers_live_comment(comment):
+        return 0
+    article = comment.article
     context = {
-        "article": comment.article,
+        "article": article,
         "reply": comment,
         "excerpt": _excerpt(comment.body),
         "reply_url": _absolute(comment.get_absolute_url()),
     }
-    subject = f"{comment.author_name} replied to your comment on “{comment.article.title}”"
+    subject = f"{comment.author_name} replied to your comment on “{article.title}”"
     replier_email = comment.author_email.strip().lower()
-    recipient = parent.author
-    if (
-        recipient is not None
-        and recipient.pk != comment.author_id
-        and recipient.is_active
-        and recipient.email
-        and recipient.email.strip().lower() != replier_email
-        and _wants_replies(recipient)
-    ):
-        sent += _deliver(
-            key=f"reply:{comment.pk}:user:{recipient.pk}",
-            to=recipient.email,
-            subject=subject,
-            template="notifications/email/reply.txt",
-            context={**context, "unsubscribe_url": _unsubscribe_url("replies", recipient.pk)},
+    sent = 0
+    if recipient_id is not None:
+        notify(
+            kind=NoticeKind.REPLY,
+            key=f"reply:{comment.pk}",
+            recipient_ids=[recipient_id],
+            text=subject,
+            url=comment.get_absolute_url(),
+            article_id=article.pk,
+            actor_name=comment.author_name,
         )
-    subscriptions = parent.subscriptions.filter(
+        address = _mailed([recipient_id], NoticeKind.REPLY).get(recipient_id)
+        if address and address.strip().lower() != replier_email:
+            sent += _deliver(
+                key=f"reply:{comment.pk}:user:{recipient_id}",
+                to=address,
+                subject=subject,
+                template="notifications/email/reply.txt",
+                context={**context, "unsubscribe_url": _unsubscribe_url("replies", recipient_id)},
+            )
+    subscriptions = comment.parent.subscriptions.filter(
         confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).order_by("pk")
     for subscription in subscriptions:
@@ -161,6 +210,109 @@ def send_comment_mails(*, comment_id: int) -> int:
             },
         )
     return sent
+
+
+def _send_new_comment(comment: Comment, *, besides: set[int | None]) -> int:
+    """The article's watchers hear of a new comment (but its author, and whoever heard of it
+    as a reply to them)."""
+    article = comment.article
+    watchers = _watchers(article.pk, besides=besides)
+    text = f"{comment.author_name} commented on “{article.title}”"
+    notify(
+        kind=NoticeKind.WATCHED_COMMENT,
+        key=f"comment:{comment.pk}",
+        recipient_ids=watchers,
+        text=text,
+        url=comment.get_absolute_url(),
+        article_id=article.pk,
+        actor_name=comment.author_name,
+    )
+    sent = 0
+    for user_id, address in sorted(_mailed(watchers, NoticeKind.WATCHED_COMMENT).items()):
+        sent += _deliver(
+            key=f"comment:{comment.pk}:user:{user_id}",
+            to=address,
+            subject=text,
+            template="notifications/email/comment.txt",
+            context={
+                "article": article,
+                "comment": comment,
+                "excerpt": _excerpt(comment.body),
+                "comment_url": _absolute(comment.get_absolute_url()),
+                "unsubscribe_url": _unsubscribe_url("watched_comment", user_id),
+            },
+        )
+    return sent
+
+
+# What moderators' decisions are called when they gave no reason of their own
+# (moderation.services): a notice does not repeat them as a reason.
+_UNSAID_REASONS = {"Approved", "Marked as spam", "Removed", "Restored"}
+
+
+def send_moderation_mails(*, moderation_event_id: int, reason: str) -> int:
+    """Tell the author of moderated content what a moderator, or the spam check, decided
+    about it (not their own moves); returns how many e-mails were sent (0 or 1)."""
+    logged = ModerationEvent.objects.select_related("case").filter(pk=moderation_event_id).first()
+    content = logged and logged.case.content
+    if content is None or logged.actor_kind not in (Actor.MODERATOR, Actor.AKISMET):
+        return 0
+    summary = adapter_for(content).summary(content)
+    author = summary.author
+    if author is None or not author.is_active or author.pk == logged.actor_id:
+        return 0
+    decided = _decision_words(logged, summary.kind, summary.title)
+    said = decided
+    if logged.actor_kind == Actor.MODERATOR and reason and reason not in _UNSAID_REASONS:
+        said = f"{decided} Reason: {reason}"
+    notify(
+        kind=NoticeKind.MODERATION,
+        key=f"moderation:{logged.pk}",
+        recipient_ids=[author.pk],
+        text=said,
+        url=summary.url,
+        article_id=getattr(content, "article_id", None),
+    )
+    address = _mailed([author.pk], NoticeKind.MODERATION).get(author.pk)
+    if not address:
+        return 0
+    return int(
+        _deliver(
+            key=f"moderation:{logged.pk}:user:{author.pk}",
+            to=address,
+            subject=decided.rstrip("."),
+            template="notifications/email/moderation.txt",
+            context={
+                "said": said,
+                "content_url": _absolute(summary.url),
+                "unsubscribe_url": _unsubscribe_url("moderation", author.pk),
+            },
+        )
+    )
+
+
+def _decision_words(logged: ModerationEvent, kind: str, title: str) -> str:
+    """One sentence for the author: the spam check's verdict says held or published only
+    (a person will look at what it held); a moderator's decision says what they did."""
+    what = f"Your edit to “{title}”" if kind == "edit" else f"Your {kind} on “{title}”"
+    old, new = logged.from_status, logged.to_status
+    if logged.actor_kind == Actor.AKISMET:
+        if new == Status.PUBLISHED:
+            return f"{what} passed the spam check and is published."
+        return f"{what} is held for review by a moderator."
+    if old == Status.REMOVED:
+        return f"A moderator restored {_lower(what)}."
+    if new == Status.REMOVED:
+        return f"A moderator removed {_lower(what)}."
+    if new == Status.SPAM:
+        return f"A moderator marked {_lower(what)} as spam."
+    if new == Status.PUBLISHED:
+        return f"A moderator approved {_lower(what)}: it is published."
+    return f"A moderator held {_lower(what)} for review."
+
+
+def _lower(what: str) -> str:
+    return what[0].lower() + what[1:]
 
 
 def send_confirmation_mail(*, subscription_id: int) -> int:
@@ -192,10 +344,6 @@ def _send_confirmation(subscription: Subscription, comment: Comment) -> int:
             },
         )
     )
-
-
-def _wants_replies(user) -> bool:
-    return channels_for(user_ids=[user.pk], kind=NoticeKind.REPLY)[user.pk].by_email
 
 
 def _excerpt(text: str) -> str:

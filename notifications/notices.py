@@ -4,11 +4,14 @@ means and who hears of it is decided by the listeners (notifications.listeners).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Channel, Notice, NoticeKind, Preference
@@ -22,6 +25,15 @@ def channels_for(*, user_ids: Iterable[int], kind: str) -> dict[int, Channel]:
     ids = set(user_ids)
     chosen = dict(Preference.objects.filter(user_id__in=ids).values_list("user_id", kind))
     return {user_id: Channel(chosen.get(user_id, Channel.BOTH)) for user_id in ids}
+
+
+@transaction.atomic
+def set_channels(*, user, channels: Mapping[str, str]) -> None:
+    """Save a person's channel for each kind named (the preferences page)."""
+    chosen = {kind: Channel(channel) for kind, channel in channels.items()}
+    if not set(chosen) <= set(NoticeKind.values):
+        raise ValueError(f"Not kinds of notice: {sorted(set(chosen) - set(NoticeKind.values))}")
+    Preference.objects.update_or_create(user=user, defaults=chosen)
 
 
 @transaction.atomic
@@ -80,12 +92,107 @@ def unread_count(user) -> int:
     return Notice.objects.filter(recipient=user).unread().count()
 
 
+def bell_count(request: HttpRequest) -> int:
+    """The header bell's count for this request's viewer: counted once per request, whether
+    the page's ETag (commons.pagecache) or its layout asks first."""
+    if not hasattr(request, "_unread_notices"):
+        request._unread_notices = unread_count(request.user)
+    return request._unread_notices
+
+
 def mark_read(*, user, notice_ids: Iterable[int] | None = None) -> int:
     """Mark a person's notices read: the ones named, or all; returns how many changed."""
     unread = Notice.objects.filter(recipient=user).unread()
     if notice_ids is not None:
         unread = unread.filter(Q(pk__in=list(notice_ids)))
     return unread.update(read_at=timezone.now())
+
+
+def open_notice(*, user, notice_id: int) -> Notice | None:
+    """A person opens one of their notices: it is read, and so is the rest of its group
+    (for the kinds the page groups); None when they have no such notice."""
+    notice = Notice.objects.select_related("article").filter(recipient=user, pk=notice_id).first()
+    if notice is None:
+        return None
+    if notice.kind in GROUPED and notice.article_id is not None:
+        same = Notice.objects.filter(recipient=user, kind=notice.kind, article_id=notice.article_id)
+        same.unread().update(read_at=timezone.now())
+    elif notice.read_at is None:
+        mark_read(user=user, notice_ids=[notice.pk])
+    return notice
+
+
+# Kinds the notifications page shows grouped by article ("3 edits to Gardens"); the others,
+# replies, mentions and decisions, are each listed with who.
+GROUPED = {NoticeKind.WATCHED_EDIT: "edit", NoticeKind.WATCHED_COMMENT: "new comment"}
+
+
+@dataclass
+class NoticeGroup:
+    """Notices the page shows as one line: of one grouped kind, about one article, all
+    unread or all read; or a single notice."""
+
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def newest(self) -> Notice:
+        return self.notices[0]
+
+    @property
+    def unread(self) -> bool:
+        return self.newest.read_at is None
+
+    @property
+    def ids(self) -> list[int]:
+        return [notice.pk for notice in self.notices]
+
+    @property
+    def text(self) -> str:
+        if len(self.notices) == 1:
+            return self.newest.text
+        count, noun = len(self.notices), GROUPED[self.newest.kind]
+        preposition = "to" if self.newest.kind == NoticeKind.WATCHED_EDIT else "on"
+        return f"{count} {noun}s {preposition} “{self.newest.article.title}”"
+
+    @property
+    def actors(self) -> str:
+        """Who did it: up to three names, then how many others."""
+        names = list(dict.fromkeys(n.actor_name for n in self.notices if n.actor_name))
+        if len(names) <= 3:
+            return ", ".join(names)
+        return f"{', '.join(names[:3])} and {len(names) - 3} others"
+
+    @property
+    def target(self) -> str:
+        """Where the group leads: its one notice's address, or the article's history or
+        discussion for several."""
+        return self.newest.url if len(self.notices) == 1 else group_target(self.newest)
+
+
+def group_target(notice: Notice) -> str:
+    """Where a group of notices like this one leads: its article's history (edits) or
+    discussion (comments)."""
+    article = notice.article
+    if notice.kind == NoticeKind.WATCHED_EDIT:
+        return reverse("wiki:history", args=[article.slug])
+    return article.get_absolute_url() + "#discussion"
+
+
+def group_notices(notices: Iterable[Notice]) -> list[NoticeGroup]:
+    """One page of notices, newest first, as the lines the page shows: the grouped kinds
+    gathered by article and read state (at the place of their newest), the others alone."""
+    groups: list[NoticeGroup] = []
+    by_key: dict[tuple, NoticeGroup] = {}
+    for notice in notices:
+        if notice.kind in GROUPED and notice.article_id is not None:
+            key = (notice.kind, notice.article_id, notice.read_at is None)
+            if key not in by_key:
+                by_key[key] = NoticeGroup()
+                groups.append(by_key[key])
+            by_key[key].notices.append(notice)
+        else:
+            groups.append(NoticeGroup([notice]))
+    return groups
 
 
 def verified_addresses(*, user_ids: Iterable[int]) -> dict[int, str]:

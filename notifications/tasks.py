@@ -1,4 +1,5 @@
-"""Celery tasks: thin, by id, idempotent (each e-mail is sent once per event and recipient).
+"""Celery tasks: thin, by id, idempotent (each notice is made and each e-mail sent once per
+event and recipient).
 
 They call notifications.mail; a mail server that is down or refuses for now is retried
 with backoff, and the e-mails already sent are not sent again.
@@ -18,7 +19,7 @@ TRANSIENT = (smtplib.SMTPException, OSError)
 
 @shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
 def send_revision_mails(self, revision_id: int) -> int:
-    """Mail the watchers of a revision's article."""
+    """Tell the watchers of a revision's article."""
     try:
         return mail.send_revision_mails(revision_id=revision_id)
     except TRANSIENT as error:
@@ -27,7 +28,7 @@ def send_revision_mails(self, revision_id: int) -> int:
 
 @shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
 def send_comment_mails(self, comment_id: int) -> int:
-    """Mail about a newly published comment: replies, and its author's confirmation."""
+    """Tell about a newly published comment: replies, watchers, its author's confirmation."""
     try:
         return mail.send_comment_mails(comment_id=comment_id)
     except TRANSIENT as error:
@@ -50,5 +51,14 @@ def send_mentions(self, kind: str, object_id: int) -> int:
 
     try:
         return mentions.send_mentions(kind=kind, object_id=object_id)
+    except TRANSIENT as error:
+        raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error
+
+
+@shared_task(bind=True, acks_late=True, retry_on_worker_lost=True, max_retries=MAX_RETRIES)
+def send_moderation_mails(self, moderation_event_id: int, reason: str) -> int:
+    """Tell an author what was decided about their content (`reason`: the moderator's)."""
+    try:
+        return mail.send_moderation_mails(moderation_event_id=moderation_event_id, reason=reason)
     except TRANSIENT as error:
         raise self.retry(exc=error, countdown=backoff(self.request.retries)) from error

@@ -8,12 +8,20 @@ from datetime import timedelta
 
 from django.core import signing
 
-from notifications.models import Subscription
+from notifications.models import NoticeKind, Subscription
 from wiki.models import Article
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 CONFIRM_SALT = "notifications.confirm"
 CONFIRM_MAX_AGE = timedelta(days=14)
+# Links that stop a person's e-mails about a kind of notice ("replies" as links sent
+# before there were kinds say it).
+MAIL_KINDS = {
+    "replies": NoticeKind.REPLY,
+    "mention": NoticeKind.MENTION,
+    "watched_comment": NoticeKind.WATCHED_COMMENT,
+    "moderation": NoticeKind.MODERATION,
+}
 
 
 class BadToken(Exception):
@@ -22,7 +30,7 @@ class BadToken(Exception):
 
 @dataclass(frozen=True)
 class UnsubscribeTarget:
-    kind: str  # "watch", "replies", "mention" or "subscription"
+    kind: str  # "watch", "subscription", or one of MAIL_KINDS
     description: str
     ids: tuple[int, ...]
 
@@ -42,10 +50,9 @@ def read_unsubscribe_token(token: str) -> UnsubscribeTarget:
         if article is None:
             raise BadToken("This link is not valid.")
         return UnsubscribeTarget(kind, f"e-mails about changes to “{article.title}”", tuple(ids))
-    if kind == "replies" and len(ids) == 1:
-        return UnsubscribeTarget(kind, "e-mails about replies to your comments", tuple(ids))
-    if kind == "mention" and len(ids) == 1:
-        return UnsubscribeTarget(kind, "e-mails about mentions of you", tuple(ids))
+    if kind in MAIL_KINDS and len(ids) == 1:
+        label = MAIL_KINDS[kind].label
+        return UnsubscribeTarget(kind, f"e-mails about {label[0].lower()}{label[1:]}", tuple(ids))
     if kind == "subscription" and len(ids) == 1:
         subscription = (
             Subscription.objects.select_related("comment__article").filter(pk=ids[0]).first()

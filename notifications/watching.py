@@ -12,9 +12,14 @@ from comments.models import Comment
 from commons.celery import send_after_commit
 from moderation.states import Status
 from notifications import tasks
-from notifications.models import NoticeKind, Subscription, Watch
+from notifications.models import Subscription, Watch
 from notifications.notices import stop_mail, verified_addresses
-from notifications.tokens import UnsubscribeTarget, read_unsubscribe_token, subscription_for_token
+from notifications.tokens import (
+    MAIL_KINDS,
+    UnsubscribeTarget,
+    read_unsubscribe_token,
+    subscription_for_token,
+)
 
 
 def is_watching(*, user, article) -> bool:
@@ -63,15 +68,13 @@ def subscribe_anonymous(*, comment: Comment, email: str) -> Subscription:
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> UnsubscribeTarget:
-    """Stop what the link names: a watch, a user's reply mails, or a subscription."""
+    """Stop what the link names: a watch, a user's mails about a kind, or a subscription."""
     target = read_unsubscribe_token(token)
     if target.kind == "watch":
         user_id, article_id = target.ids
         Watch.objects.filter(user_id=user_id, article_id=article_id).delete()
-    elif target.kind == "replies":
-        stop_mail(user_id=target.ids[0], kind=NoticeKind.REPLY)
-    elif target.kind == "mention":
-        stop_mail(user_id=target.ids[0], kind=NoticeKind.MENTION)
+    elif target.kind in MAIL_KINDS:
+        stop_mail(user_id=target.ids[0], kind=MAIL_KINDS[target.kind])
     else:
         Subscription.objects.filter(pk=target.ids[0], unsubscribed_at__isnull=True).update(
             unsubscribed_at=timezone.now()

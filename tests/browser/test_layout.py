@@ -5,6 +5,8 @@ one, checked by axe-core on every main page."""
 import pytest
 from django.contrib.auth.models import Group
 
+from notifications.models import NoticeKind
+from notifications.notices import notify
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import screenshot
 from tests.browser.test_wiki_flow import log_in
@@ -258,7 +260,17 @@ def test_a_reader_who_prefers_dark_gets_dark_pages_that_pass_axe(browser, live_s
             "/wiki/village-green/edit/",
             "/moderation/",
             "/moderation/log/",
+            "/notifications/",
+            "/accounts/preferences/",
         ]
+        notify(
+            kind=NoticeKind.REPLY,
+            key="reply:layout",
+            recipient_ids=[moderator.pk],
+            text="robin replied to your comment on “Village green”",
+            url=article.get_absolute_url(),
+            article_id=article.pk,
+        )
         for url in signed_in_pages:
             page.goto(url)
             assert is_dark(page), url

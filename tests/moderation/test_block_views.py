@@ -185,8 +185,8 @@ def test_the_page_reads_a_fixed_number_of_queries_whatever_the_number_of_blocks(
     many = queries(mod_client, URL)
     assert few == many
     # The session, the user, their groups, the count, the page of blocks with their accounts
-    # and moderators, the header's queue count.
-    assert many == 6
+    # and moderators, the header's queue count and its bell (unread notices).
+    assert many == 7
     assert queries(mod_client, URL + "?page=3") == many
 
 

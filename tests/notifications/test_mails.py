@@ -214,7 +214,8 @@ def test_mails_never_hold_other_peoples_addresses_or_ips(
     )
     committed(edit, article, "Changed.\n", moderator)
 
-    assert len(mail.outbox) == 4  # a confirmation, two replies, one revision
+    # A confirmation, two replies, one revision, and two new comments for the watcher.
+    assert len(mail.outbox) == 6
     addresses = {user.email, moderator.email, "anon.private@example.test"}
     for message in mail.outbox:
         assert len(message.to) == 1 and not message.cc and not message.bcc

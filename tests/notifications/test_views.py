@@ -201,11 +201,14 @@ def test_watching_with_a_verified_address_promises_mail_and_nothing_else(client,
 @pytest.mark.parametrize(
     ("verified", "said"),
     [
-        (True, "You are watching “Gardens”: edits are e-mailed to you."),
+        (
+            True,
+            "You are watching “Gardens”: you will hear of its edits and comments here and by e-mail.",
+        ),
         (
             False,
-            "You are watching “Gardens”: you will see edits in your notifications; "
-            "add a verified address to get e-mail.",
+            "You are watching “Gardens”: you will hear of its edits and comments in your "
+            "notifications; add a verified address to get e-mail too.",
         ),
     ],
 )

@@ -428,10 +428,11 @@ def test_queries_do_not_grow_with_rows(client, url, moderator, signed_in_as_mode
     seed(3, 30, user)
     many = queries_for(client, url)
     assert few == many, url
-    # Signed in, the session, the user, their groups and the moderation count come on top.
+    # Signed in, the session, the user, their groups, the moderation count and the bell
+    # (unread notices) come on top.
     # A user's page shows their trust level (moderation.trust.standings: roles with a level
     # set by hand, then accepted edits and comments); a moderator also sees who set it, and
     # whether the account is blocked.
     trust = 3 + signed_in_as_moderator if url.startswith("/users/") else 0
     block_status = signed_in_as_moderator and url.startswith("/users/")
-    assert many <= (8 if signed_in_as_moderator else 4) + trust + block_status, url
+    assert many <= (9 if signed_in_as_moderator else 4) + trust + block_status, url
