@@ -56,15 +56,29 @@ class Channel(models.TextChoices):
         return self in (Channel.BOTH, Channel.EMAIL)
 
 
+# Where each kind reaches a person who chose nothing: what answers or names them, and
+# edits of what they watch (as before notices), by e-mail too; the rest in the site only.
+DEFAULT_CHANNELS = {
+    NoticeKind.REPLY: Channel.BOTH,
+    NoticeKind.MENTION: Channel.BOTH,
+    NoticeKind.WATCHED_EDIT: Channel.BOTH,
+    NoticeKind.WATCHED_COMMENT: Channel.SITE,
+    NoticeKind.MODERATION: Channel.SITE,
+}
+
+
 def _channel_field(kind: NoticeKind) -> models.CharField:
     return models.CharField(
-        max_length=5, choices=Channel.choices, default=Channel.BOTH, verbose_name=kind.label
+        max_length=5,
+        choices=Channel.choices,
+        default=DEFAULT_CHANNELS[kind],
+        verbose_name=kind.label,
     )
 
 
 class Preference(models.Model):
     """A signed-in user's choices: a channel per kind of notice. Without a row, or for a
-    kind without a choice, the defaults hold (both)."""
+    kind without a choice, DEFAULT_CHANNELS hold."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"

@@ -14,17 +14,17 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Channel, Notice, NoticeKind, Preference
+from notifications.models import DEFAULT_CHANNELS, Channel, Notice, NoticeKind, Preference
 
 TEXT_LENGTH = Notice._meta.get_field("text").max_length
 
 
 def channels_for(*, user_ids: Iterable[int], kind: str) -> dict[int, Channel]:
-    """Each person's channel for `kind` (the default, both, where they chose nothing):
+    """Each person's channel for `kind` (the kind's default where they chose nothing):
     one query whatever the number of people."""
     ids = set(user_ids)
     chosen = dict(Preference.objects.filter(user_id__in=ids).values_list("user_id", kind))
-    return {user_id: Channel(chosen.get(user_id, Channel.BOTH)) for user_id in ids}
+    return {user_id: Channel(chosen.get(user_id, DEFAULT_CHANNELS[kind])) for user_id in ids}
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from commons.http import safe_next
 from notifications import notices, watching
 from notifications.forms import ChannelsForm, MarkReadForm
-from notifications.models import Channel, Notice, NoticeKind, Preference, Watch
+from notifications.models import DEFAULT_CHANNELS, Notice, NoticeKind, Preference, Watch
 from notifications.tokens import BadToken, read_unsubscribe_token, subscription_for_token
 from wiki.permissions import get_article_or_404
 
@@ -132,7 +132,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     """Where each kind of notice reaches the person: in the site, by e-mail, both, none."""
     saved = Preference.objects.filter(user=request.user).first()
-    initial = {kind: saved.channel(kind) if saved else Channel.BOTH for kind in NoticeKind.values}
+    initial = {
+        kind: saved.channel(kind) if saved else DEFAULT_CHANNELS[kind] for kind in NoticeKind.values
+    }
     form = ChannelsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         notices.set_channels(user=request.user, channels=form.cleaned_data)

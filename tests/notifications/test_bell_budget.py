@@ -21,7 +21,7 @@ PAGES = {
     "/wiki/gardens/": (7, 1),
     "/wiki/gardens/history/": (10, 1),
     "/recent/": (10, 1),
-    "/watchlist/": (6, 1),
+    "/watchlist/": (7, 1),
     "/notifications/": (6, 3),
     "/accounts/preferences/": (6, 1),
     "/users/{username}/": (10, 1),

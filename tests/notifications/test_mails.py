@@ -9,7 +9,8 @@ from django.utils import timezone
 from moderation import services as moderation
 from notifications import tasks
 from notifications.mail import send_revision_mails
-from notifications.models import Delivery, Subscription, Watch
+from notifications.models import Channel, Delivery, NoticeKind, Subscription, Watch
+from notifications.notices import set_channels
 from notifications.watching import is_watching, subscribe_anonymous, toggle_watch
 from tests.comments.helpers import anonymous, post, signed_in
 from tests.conftest import contributor
@@ -198,6 +199,7 @@ def test_mails_never_hold_other_peoples_addresses_or_ips(
     article, user, moderator, committed, settings
 ):
     settings.MODERATION_TRUSTED_CONTRIBUTIONS = 0
+    set_channels(user=user, channels={NoticeKind.WATCHED_COMMENT: Channel.BOTH})
     toggle_watch(user=user, article=article)
     parent = committed(post, article, "A question.", author=signed_in(user, ip="192.0.2.55"))
     anon = committed(

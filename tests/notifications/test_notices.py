@@ -97,6 +97,26 @@ def test_a_person_who_wants_it_in_the_site_only_gets_no_mail(
     assert mail.outbox == []
 
 
+def test_who_chose_nothing_gets_mail_for_what_answers_them_and_the_rest_in_the_site(
+    article, user, moderator, committed, trusting
+):
+    toggle_watch(user=user, article=article)
+    parent = committed(post, article, "A question.", author=signed_in(user))
+    committed(moderation.remove, content=parent, by=moderator, reason="Off topic")
+    committed(moderation.restore, content=parent, by=moderator, reason="On topic after all")
+    committed(post, article, "An answer.", author=signed_in(moderator), parent=parent)
+    committed(post, article, "Something else.", author=signed_in(moderator))
+    committed(edit, article, "Changed.\n", moderator)
+    kinds = sorted(Notice.objects.filter(recipient=user).values_list("kind", flat=True))
+    assert kinds == sorted(
+        [NoticeKind.MODERATION] * 2
+        + [NoticeKind.REPLY, NoticeKind.WATCHED_COMMENT, NoticeKind.WATCHED_EDIT]
+    )
+    # Mailed: the reply and the edit; the decisions and the other comment stay in the site.
+    assert len(mail.outbox) == 2
+    assert {"replied" in m.subject or "edited" in m.subject for m in mail.outbox} == {True}
+
+
 def test_a_person_who_wants_mail_only_gets_no_notice(article, user, moderator, committed, trusting):
     set_channels(user=user, channels={NoticeKind.WATCHED_EDIT: Channel.EMAIL})
     toggle_watch(user=user, article=article)
@@ -129,6 +149,7 @@ def test_mail_goes_only_to_verified_addresses(article, moderator, committed, tru
 def test_new_comment_mails_stop_with_their_own_link(
     article, user, moderator, committed, client, trusting
 ):
+    set_channels(user=user, channels={NoticeKind.WATCHED_COMMENT: Channel.BOTH})
     toggle_watch(user=user, article=article)
     committed(post, article, "First.", author=signed_in(moderator))
     [message] = mail.outbox
@@ -144,6 +165,7 @@ def test_new_comment_mails_stop_with_their_own_link(
 def test_the_spam_check_tells_a_signed_in_author_published_or_held(
     akismet_fake, article, user, committed
 ):
+    set_channels(user=user, channels={NoticeKind.MODERATION: Channel.BOTH})
     committed(post, article, "A kind word.", author=signed_in(user))
     committed(post, article, "akismet-guaranteed-spam here", author=signed_in(user))
     assert texts(user) == [
@@ -191,6 +213,7 @@ def test_verdicts_on_anonymous_content_and_trusted_edits_tell_nobody(
 
 
 def test_moderation_mails_stop_with_their_own_link(article, user, moderator, committed, client):
+    set_channels(user=user, channels={NoticeKind.MODERATION: Channel.BOTH})
     comment = committed(post, article, "Hello all.", author=signed_in(user))
     committed(moderation.approve, case=case_of(comment), moderator=moderator)
     [message] = mail.outbox
