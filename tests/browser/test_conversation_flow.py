@@ -1,6 +1,6 @@
 """The conversation in a real browser: a reply that quotes a selection and mentions a
-third person, Preview, the anonymous commenter remembered on this device only, and the
-profile on the user page."""
+third person rings the bell of both people it concerns, and reading clears it; Preview;
+the anonymous commenter remembered on this device only; the profile on the user page."""
 
 import pytest
 from django.contrib.auth.models import Group
@@ -94,6 +94,21 @@ def test_a_reply_quotes_a_selection_and_mentions_a_third_person(page):
 
     back.click()
     page.wait_for_url(f"**/wiki/meadow/#comment-{first.pk}")
+
+    # The bell rings for both: ann (answered) and cal (named); marking read clears it.
+    for person, line in (
+        ("ann", "bea replied to your comment on “Meadow”"),
+        ("cal", "bea mentioned you"),
+    ):
+        page.context.clear_cookies()
+        log_in(page, person)
+        page.goto("/wiki/meadow/")
+        page.get_by_role("link", name="Notifications, 1 unread").click()
+        assert line in page.locator(".notice-list").inner_text()
+        page.get_by_role("button", name="Mark all read").click()
+        assert page.locator(".nav-bell__count").count() == 0
+        page.goto("/wiki/meadow/")
+        assert page.get_by_role("link", name="Notifications", exact=True).is_visible()
 
 
 def test_quote_without_a_selection_quotes_the_whole_comment(page):
