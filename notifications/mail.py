@@ -7,6 +7,9 @@ The tasks in notifications.tasks call the send_* functions, one per event.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -28,7 +31,8 @@ from wiki.models import Revision
 EXCERPT_LENGTH = 2000
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
+    """A path on this site as a mail can link it."""
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -44,8 +48,9 @@ def _watchers(article_id: int, *, besides: set[int | None]) -> list[int]:
     return [pk for pk in watchers.values_list("user_id", flat=True) if pk not in besides]
 
 
-def _unsubscribe_url(kind: str, *ids: int) -> str:
-    return _absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(kind, *ids)]))
+def stop_link(kind: str, *ids: int) -> str:
+    """The signed link in a mail that stops what `kind` names (notifications.tokens)."""
+    return absolute_url(reverse("notifications:unsubscribe", args=[unsubscribe_token(kind, *ids)]))
 
 
 def _deliver(*, key: str, to: str, subject: str, template: str, context: dict) -> bool:
@@ -72,6 +77,54 @@ def _deliver(*, key: str, to: str, subject: str, template: str, context: dict) -
     return True
 
 
+@dataclass(frozen=True)
+class Mail:
+    """The e-mail of an event, the same for each recipient but for its stop link."""
+
+    subject: str
+    template: str
+    context: dict
+    unsubscribe: Callable[[int], str]  # a recipient's id -> their stop link
+    not_to: str = ""  # the address of whoever wrote it, which never hears of it by mail
+
+
+def tell(
+    *,
+    kind: NoticeKind,
+    key: str,
+    recipient_ids: Collection[int],
+    text: str,
+    url: str,
+    mail: Mail,
+    article_id: int | None = None,
+    actor_name: str = "",
+) -> int:
+    """Tell each of these people of one event, as each chose for `kind`: a notice in the
+    site (once per `key`) and an e-mail to their verified address (once per `key` and
+    person). Returns how many e-mails were sent."""
+    notify(
+        kind=kind,
+        key=key,
+        recipient_ids=recipient_ids,
+        text=text,
+        url=url,
+        article_id=article_id,
+        actor_name=actor_name,
+    )
+    sent = 0
+    for user_id, address in sorted(_mailed(recipient_ids, kind).items()):
+        if mail.not_to and address.strip().lower() == mail.not_to.strip().lower():
+            continue
+        sent += _deliver(
+            key=f"{key}:user:{user_id}",
+            to=address,
+            subject=mail.subject,
+            template=mail.template,
+            context={**mail.context, "unsubscribe_url": mail.unsubscribe(user_id)},
+        )
+    return sent
+
+
 def watchers_hear_of(revision: Revision) -> bool:
     """Whether a revision is mailed to its article's watchers: the one place that decides.
 
@@ -95,32 +148,26 @@ def send_revision_mails(*, revision_id: int) -> int:
         path = reverse("wiki:diff", args=[article.slug, revision.number - 1, revision.number])
     else:
         path = article.get_absolute_url()
-    watchers = _watchers(article.pk, besides={revision.author_id})
-    notify(
+    return tell(
         kind=NoticeKind.WATCHED_EDIT,
         key=f"revision:{revision.pk}",
-        recipient_ids=watchers,
+        recipient_ids=_watchers(article.pk, besides={revision.author_id}),
         text=f"{revision.author_name} edited “{article.title}”",
         url=path,
         article_id=article.pk,
         actor_name=revision.author_name,
-    )
-    sent = 0
-    for user_id, address in sorted(_mailed(watchers, NoticeKind.WATCHED_EDIT).items()):
-        sent += _deliver(
-            key=f"revision:{revision.pk}:user:{user_id}",
-            to=address,
+        mail=Mail(
             subject=f"“{article.title}” was edited by {revision.author_name}",
             template="notifications/email/revision.txt",
             context={
                 "article": article,
                 "revision": revision,
-                "change_url": _absolute(path),
-                "article_url": _absolute(article.get_absolute_url()),
-                "unsubscribe_url": _unsubscribe_url("watch", user_id, article.pk),
+                "change_url": absolute_url(path),
+                "article_url": absolute_url(article.get_absolute_url()),
             },
-        )
-    return sent
+            unsubscribe=lambda user_id: stop_link("watch", user_id, article.pk),
+        ),
+    )
 
 
 def send_comment_mails(*, comment_id: int) -> int:
@@ -169,13 +216,13 @@ def _send_reply(comment: Comment, recipient_id: int | None) -> int:
         "article": article,
         "reply": comment,
         "excerpt": _excerpt(comment.body),
-        "reply_url": _absolute(comment.get_absolute_url()),
+        "reply_url": absolute_url(comment.get_absolute_url()),
     }
     subject = f"{comment.author_name} replied to your comment on “{article.title}”"
     replier_email = comment.author_email.strip().lower()
     sent = 0
     if recipient_id is not None:
-        notify(
+        sent += tell(
             kind=NoticeKind.REPLY,
             key=f"reply:{comment.pk}",
             recipient_ids=[recipient_id],
@@ -183,16 +230,14 @@ def _send_reply(comment: Comment, recipient_id: int | None) -> int:
             url=comment.get_absolute_url(),
             article_id=article.pk,
             actor_name=comment.author_name,
-        )
-        address = _mailed([recipient_id], NoticeKind.REPLY).get(recipient_id)
-        if address and address.strip().lower() != replier_email:
-            sent += _deliver(
-                key=f"reply:{comment.pk}:user:{recipient_id}",
-                to=address,
+            mail=Mail(
                 subject=subject,
                 template="notifications/email/reply.txt",
-                context={**context, "unsubscribe_url": _unsubscribe_url("replies", recipient_id)},
-            )
+                context=context,
+                unsubscribe=lambda user_id: stop_link("replies", user_id),
+                not_to=replier_email,
+            ),
+        )
     subscriptions = comment.parent.subscriptions.filter(
         confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).order_by("pk")
@@ -206,7 +251,7 @@ def _send_reply(comment: Comment, recipient_id: int | None) -> int:
             template="notifications/email/reply.txt",
             context={
                 **context,
-                "unsubscribe_url": _unsubscribe_url("subscription", subscription.pk),
+                "unsubscribe_url": stop_link("subscription", subscription.pk),
             },
         )
     return sent
@@ -216,33 +261,27 @@ def _send_new_comment(comment: Comment, *, besides: set[int | None]) -> int:
     """The article's watchers hear of a new comment (but its author, and whoever heard of it
     as a reply to them)."""
     article = comment.article
-    watchers = _watchers(article.pk, besides=besides)
     text = f"{comment.author_name} commented on “{article.title}”"
-    notify(
+    return tell(
         kind=NoticeKind.WATCHED_COMMENT,
         key=f"comment:{comment.pk}",
-        recipient_ids=watchers,
+        recipient_ids=_watchers(article.pk, besides=besides),
         text=text,
         url=comment.get_absolute_url(),
         article_id=article.pk,
         actor_name=comment.author_name,
-    )
-    sent = 0
-    for user_id, address in sorted(_mailed(watchers, NoticeKind.WATCHED_COMMENT).items()):
-        sent += _deliver(
-            key=f"comment:{comment.pk}:user:{user_id}",
-            to=address,
+        mail=Mail(
             subject=text,
             template="notifications/email/comment.txt",
             context={
                 "article": article,
                 "comment": comment,
                 "excerpt": _excerpt(comment.body),
-                "comment_url": _absolute(comment.get_absolute_url()),
-                "unsubscribe_url": _unsubscribe_url("watched_comment", user_id),
+                "comment_url": absolute_url(comment.get_absolute_url()),
             },
-        )
-    return sent
+            unsubscribe=lambda user_id: stop_link("watched_comment", user_id),
+        ),
+    )
 
 
 # What moderators' decisions are called when they gave no reason of their own
@@ -265,29 +304,19 @@ def send_moderation_mails(*, moderation_event_id: int, reason: str) -> int:
     said = decided
     if logged.actor_kind == Actor.MODERATOR and reason and reason not in _UNSAID_REASONS:
         said = f"{decided} Reason: {reason}"
-    notify(
+    return tell(
         kind=NoticeKind.MODERATION,
         key=f"moderation:{logged.pk}",
         recipient_ids=[author.pk],
         text=said,
         url=summary.url,
         article_id=getattr(content, "article_id", None),
-    )
-    address = _mailed([author.pk], NoticeKind.MODERATION).get(author.pk)
-    if not address:
-        return 0
-    return int(
-        _deliver(
-            key=f"moderation:{logged.pk}:user:{author.pk}",
-            to=address,
+        mail=Mail(
             subject=decided.rstrip("."),
             template="notifications/email/moderation.txt",
-            context={
-                "said": said,
-                "content_url": _absolute(summary.url),
-                "unsubscribe_url": _unsubscribe_url("moderation", author.pk),
-            },
-        )
+            context={"said": said, "content_url": absolute_url(summary.url)},
+            unsubscribe=lambda user_id: stop_link("moderation", user_id),
+        ),
     )
 
 
@@ -338,8 +367,8 @@ def _send_confirmation(subscription: Subscription, comment: Comment) -> int:
             template="notifications/email/confirm.txt",
             context={
                 "article": comment.article,
-                "comment_url": _absolute(comment.get_absolute_url()),
-                "confirm_url": _absolute(confirm_path),
+                "comment_url": absolute_url(comment.get_absolute_url()),
+                "confirm_url": absolute_url(confirm_path),
                 "days": CONFIRM_MAX_AGE.days,
             },
         )

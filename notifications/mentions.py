@@ -23,9 +23,8 @@ from moderation.services import case_for
 from moderation.states import Status
 from moderation.trust import is_trusted
 from notifications import tasks
-from notifications.mail import _absolute, _deliver, _unsubscribe_url
+from notifications.mail import Mail, absolute_url, stop_link, tell
 from notifications.models import NoticeKind
-from notifications.notices import channels_for, notify, verified_addresses
 from wiki.events import RevisionAccepted, RevisionSaved
 from wiki.markup import html_to_text, mentioned_names
 from wiki.models import Revision
@@ -122,7 +121,7 @@ def send_mentions(*, kind: str, object_id: int) -> int:
     if not recipients:
         return 0
     text = f"{mention.author_name} mentioned you in {mention.where}"
-    notify(
+    return tell(
         kind=NoticeKind.MENTION,
         key=mention.key,
         recipient_ids=recipients,
@@ -130,23 +129,14 @@ def send_mentions(*, kind: str, object_id: int) -> int:
         url=mention.url,
         article_id=mention.article_id,
         actor_name=mention.author_name,
-    )
-    channels = channels_for(user_ids=recipients, kind=NoticeKind.MENTION)
-    addresses = verified_addresses(
-        user_ids=[user_id for user_id, channel in channels.items() if channel.by_email]
-    )
-    sent = 0
-    for user_id, address in sorted(addresses.items()):
-        sent += _deliver(
-            key=f"{mention.key}:user:{user_id}",
-            to=address,
+        mail=Mail(
             subject=f"{text} on {settings.SITE_NAME}",
             template="notifications/email/mention.txt",
             context={
                 "text": text,
                 "excerpt": Truncator(html_to_text(mention.html)).chars(EXCERPT_LENGTH),
-                "url": _absolute(mention.url),
-                "unsubscribe_url": _unsubscribe_url("mention", user_id),
+                "url": absolute_url(mention.url),
             },
-        )
-    return sent
+            unsubscribe=lambda user_id: stop_link("mention", user_id),
+        ),
+    )
