@@ -50,6 +50,10 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     assert EmailAddress.objects.get(email="robin@example.test").verified
 
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Account").click()
+    account = page.get_by_role("navigation", name="Your account")
+    for name in ("Name and profile", "Notifications", "Password", "Close account"):
+        expect(account.get_by_role("link", name=name)).to_be_visible()
+    account.get_by_role("link", name="E-mail address").click()
     expect(page.get_by_role("heading", name="E-mail address")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("New e-mail address").fill("robin@elsewhere.example.test")
@@ -61,7 +65,7 @@ def test_sign_up_verify_log_out_reset_the_password_and_log_in(axe_page, live_ser
     page.get_by_role("button", name="Cancel the change").click()
     expect(page.get_by_text("pending verification")).to_have_count(0)
     assert len(mail.outbox) == 2
-    page.get_by_role("link", name="Password").click()
+    page.get_by_role("navigation", name="Your account").get_by_role("link", name="Password").click()
     expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "account-password-change")
