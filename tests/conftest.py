@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 
 from commons.dbtriggers import ALLOW_TRUNCATE, FORBID_TRUNCATE
 from tests.factories import UserFactory
@@ -39,6 +40,15 @@ def _test_databases_may_be_emptied():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing():
+    """Every factory account hashes its password: PBKDF2's million rounds (a third of a
+    second each) made up much of the suite's time. Passwords are still hashed and checked,
+    with a quick hasher; which hasher a site uses is Django's, not ours, to test."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
 
 
